@@ -1,0 +1,48 @@
+# make run : installe puis produit les documents de l'année en cours ; make test : installe puis teste.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+YEAR ?= 2026
+STAMP := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: run test install install-dev libreoffice lint clean goldens
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+install-dev: $(DEVSTAMP)
+
+# LibreOffice pour les PDF : installé quand c'est possible (root + apt-get), sinon ignoré.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        libreoffice-writer-nogui fonts-dejavu-core poppler-utils >/dev/null) || \
+	      echo "LibreOffice n'a pas pu être installé : les PDF ne seront pas produits."; \
+	    else echo "LibreOffice absent : installez-le avec « apt-get install libreoffice-writer-nogui » pour obtenir les PDF."; fi; }
+
+run: install libreoffice
+	$(BIN)/fsl build $(YEAR) --pdf
+
+test: install-dev libreoffice
+	$(BIN)/python -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check engine tests bench
+
+goldens: install-dev
+	$(BIN)/python -m tests.regenerate_goldens
+
+clean:
+	rm -rf $(VENV) output

@@ -1,0 +1,32 @@
+"""What `fsl build` and the single-document commands write, step by step, into a staging folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.finance import build_table
+from engine.model import Conventions
+from engine.render.table_docx import write_table_docx
+from engine.render.table_xlsx import write_table_xlsx
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    pdf: bool = False
+    association: str | None = None
+    progress: bool = False
+
+
+Step = Callable[[Conventions, int, Path, BuildOptions], list[Path]]
+
+
+def table_step(conventions: Conventions, year: int, stage: Path, options: BuildOptions) -> list[Path]:
+    """`tableau_financier_YEAR.xlsx` and `.docx`."""
+    table = build_table(conventions, year)
+    xlsx = stage / f"tableau_financier_{year}.xlsx"
+    docx = stage / f"tableau_financier_{year}.docx"
+    write_table_xlsx(conventions.departement, table, xlsx)
+    write_table_docx(conventions.departement, table, docx)
+    return [xlsx, docx]

@@ -1,0 +1,35 @@
+"""`fsl table YEAR [--out DIR] [--json]`: the financial table (XLSX and DOCX, or JSON on stdout)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from engine.build import BuildOptions, table_step
+from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
+from engine.finance import build_table
+from engine.render.output import staged
+from engine.render.table_json import table_json
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("table", help="tableau financier de l'année (XLSX, DOCX ou --json)")
+    add_year(parser)
+    add_out(parser)
+    add_conventions(parser)
+    parser.add_argument("--json", action="store_true", help="écrire le tableau en JSON sur la sortie")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load(args)
+    if args.json:
+        table = build_table(loaded.conventions, args.year)
+        print(json.dumps(table_json(table), ensure_ascii=False, indent=2))
+        return 0
+    target = out_dir(args)
+    with staged(target) as stage:
+        written = table_step(loaded.conventions, args.year, stage, BuildOptions())
+    for path in written:
+        print(f"écrit : {target / path.name}")
+    return 0

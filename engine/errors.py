@@ -1,0 +1,78 @@
+"""The engine's errors: one small hierarchy, each with its location, printed once by the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class FslError(Exception):
+    """The engine could not run; the message is French and meant for a person."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(FslError):
+    """An input file is wrong: `path:line: field: message`."""
+
+    def __init__(
+        self, message: str, path: Path | str, line: int | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.path = str(path)
+        self.line = line
+        self.field = field
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.field or '-'}: {self.message}"
+
+
+class InputErrors(FslError):
+    """Several input errors found in one pass (schema validation collects them all)."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+class TemplateError(FslError):
+    """A template needs a field the data does not give."""
+
+    def __init__(self, message: str, template: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.template = template
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.template}: {self.field or '-'}: {self.message}"
+
+
+class DocumentError(FslError):
+    """A document could not be read or written."""
+
+    def __init__(self, message: str, path: Path | str) -> None:
+        super().__init__(message)
+        self.path = str(path)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ValidationWarning:
+    """A problem worth a look that does not stop the run (estimated data, cap exceeded...)."""
+
+    path: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.field or '-'}: {self.message}"

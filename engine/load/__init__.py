@@ -1,0 +1,1 @@
+"""The load layer: reading YAML and CSV safely, validating against JSON Schema, building the model."""

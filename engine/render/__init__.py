@@ -1,0 +1,1 @@
+"""Adapters that write documents: XLSX, DOCX, JSON, PDF; reproducible bytes, atomic output."""
