@@ -1,0 +1,185 @@
+"""One DOCX per association: the avenant (004 annexe 2) followed by each of its modified annexes.
+
+Each part is rendered by docxtpl from its template in templates/ with the sandboxed, escaping,
+strict environment of `render.jinja`; the annexes are then appended to the avenant (their
+titles start a new page). All templates come from one base (templates/make_templates.py), so
+the avenant's styles and list numbering serve the annexes too.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2.exceptions import TemplateError as JinjaError
+
+from engine import PROJECT_ROOT
+from engine.errors import FslError, TemplateError
+from engine.load.yamlfile import load_yaml
+from engine.model import Association, Conventions, Measure, frozen_mapping
+from engine.money import format_number
+from engine.render.avenant_context import avenant_associations, avenant_context, quoted_value
+from engine.render.jinja import DocumentEnvironment, MissingField, document_environment
+from engine.render.reproducible import write_normalized
+
+TEMPLATES_DIR = PROJECT_ROOT / "templates"
+AVENANTS_DIR = "avenants"
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+REBUILD = "reconstruisez les modèles : python templates/make_templates.py"
+
+
+@dataclass(frozen=True)
+class Template:
+    """A DOCX template and the figures its clauses quote (checked against departement.yaml)."""
+
+    name: str
+    data: bytes
+    quoted: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class Templates:
+    avenant: Template
+    annexes: Mapping[Measure, Template]
+
+
+def load_templates(folder: Path = TEMPLATES_DIR) -> Templates:
+    """`avenant.docx` and `annexe_<mesure>.docx`, with the `valeurs_citees` of each annex YAML."""
+    annexes = {}
+    for measure in Measure:
+        key = measure.value.lower()
+        spec = load_yaml(folder / "annexes" / f"{key}.yaml").data
+        quoted = {k: Decimal(str(v)) for k, v in spec.get("valeurs_citees", {}).items()}
+        annexes[measure] = Template(f"annexe_{key}.docx", _read(folder, f"annexe_{key}.docx"),
+                                    frozen_mapping(quoted))
+    avenant = Template("avenant.docx", _read(folder, "avenant.docx"), frozen_mapping({}))
+    return Templates(avenant, frozen_mapping(annexes))
+
+
+def _read(folder: Path, name: str) -> bytes:
+    try:
+        return (folder / name).read_bytes()
+    except FileNotFoundError:
+        raise TemplateError(f"modèle introuvable dans {folder} ; {REBUILD}", name) from None
+
+
+def avenant_filename(year: int, slug: str, suffix: str = ".docx") -> str:
+    """`avenant_2026_<slug>.docx`; the slug must be plain lowercase words joined by hyphens."""
+    if not SLUG.fullmatch(slug):
+        raise FslError(f"slug « {slug} » impropre à un nom de fichier (attendu : mots-en-minuscules)")
+    return f"avenant_{year}_{slug}{suffix}"
+
+
+def write_avenants(
+    conventions: Conventions,
+    year: int,
+    folder: Path,
+    *,
+    association: str | None = None,
+    templates: Templates | None = None,
+    on_rendered: Callable[[Association], None] | None = None,
+) -> list[Path]:
+    """Write `avenant_<year>_<slug>.docx` in `folder` for each association (or only `association`)."""
+    templates = templates or load_templates()
+    env = document_environment()
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for assoc in avenant_associations(conventions, year, association):
+        path = folder / avenant_filename(year, assoc.slug)
+        write_normalized(path, render_avenant(conventions, assoc, year, templates, env), year)
+        written.append(path)
+        if on_rendered is not None:
+            on_rendered(assoc)
+    return written
+
+
+def render_avenant(
+    conventions: Conventions,
+    association: Association,
+    year: int,
+    templates: Templates,
+    env: DocumentEnvironment,
+) -> bytes:
+    """The avenant then its annexes in annex-number order, as DOCX bytes (not yet normalised)."""
+    context = avenant_context(conventions, association, year)
+    document = render_part(templates.avenant, context, env, association)
+    for annex in context["annexes"]:
+        template = templates.annexes[Measure(annex["mesure"])]
+        check_quoted_values(conventions, year, template)
+        part = render_part(template, {**context, "annexe": annex}, env, association)
+        append_body(document, part, template.name)
+    _properties(document, association, year)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def render_part(template: Template, context: dict, env: DocumentEnvironment, association: Association):
+    """Render one template with docxtpl; a missing field names the field and the association."""
+    docx = DocxTemplate(io.BytesIO(template.data))
+    try:
+        docx.render(context, jinja_env=env)
+    except MissingField as exc:
+        raise TemplateError(f"le modèle demande « {exc.field} », absent des données de l'association "
+                            f"« {association.name} » ({association.slug})", template.name,
+                            exc.field) from exc
+    except JinjaError as exc:
+        raise TemplateError(f"modèle illisible ({exc}) en préparant l'avenant de "
+                            f"« {association.name} » ({association.slug})", template.name) from exc
+    return docx.docx
+
+
+def check_quoted_values(conventions: Conventions, year: int, template: Template) -> None:
+    """Refuse an annex whose clauses quote a rate, cap or share departement.yaml no longer gives."""
+    dep = conventions.departement
+    period = dep.period(year)
+    for key, quoted in template.quoted.items():
+        actual = quoted_value(dep, key, period)
+        if actual is None:
+            raise TemplateError("valeur citée inconnue de departement.yaml", template.name, key)
+        if actual != quoted:
+            raise TemplateError(f"le texte de l'annexe cite {format_number(quoted)} mais departement.yaml "
+                                f"donne {format_number(actual)} en {year} : mettez à jour le texte "
+                                f"(templates/annexes/) puis {REBUILD}", template.name, key)
+
+
+def append_body(document, part, name: str) -> None:
+    """Append `part`'s body to `document`'s, before its section properties; styles must exist."""
+    missing = _styles_used(part) - _style_ids(document)
+    if missing:
+        raise TemplateError(f"styles absents de avenant.docx : {', '.join(sorted(missing))} ; {REBUILD}",
+                            name)
+    body = document.element.body
+    section = body.find(f"{W}sectPr")
+    for element in list(part.element.body):
+        if element.tag == f"{W}sectPr":
+            continue
+        if section is None:
+            body.append(element)
+        else:
+            section.addprevious(element)
+
+
+def _styles_used(document) -> set[str]:
+    body = document.element.body
+    return {value for tag in ("pStyle", "rStyle", "tblStyle")
+            for value in body.xpath(f".//w:{tag}/@w:val")}
+
+
+def _style_ids(document) -> set[str]:
+    return {value for value in document.styles.element.xpath("./w:style/@w:styleId")}
+
+
+def _properties(document, association: Association, year: int) -> None:
+    """Fixed dates (python-docx would stamp the clock), and a title naming the association."""
+    stamp = datetime(year, 1, 1)
+    props = document.core_properties
+    props.created = props.modified = props.last_printed = stamp
+    props.title = f"Avenant financier {year} – {association.name}"

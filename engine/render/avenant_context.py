@@ -1,0 +1,182 @@
+"""What an avenant says, as plain data for its templates; the French prose stays in templates/.
+
+Pure: conventions in, dicts of strings and numbers out (amounts already written the French way
+by `money.format_eur`; counts stay integers for the templates' `accord` filter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+
+from engine.errors import FslError, InputError
+from engine.finance import ZERO, amount, measure_amount
+from engine.model import COLUMNS, Allocation, Association, Conventions, Departement, Measure, Period
+from engine.money import format_eur
+
+LOCALE = "fr_FR"
+
+
+def avenant_associations(
+    conventions: Conventions, year: int, slug: str | None = None
+) -> tuple[Association, ...]:
+    """The associations that get an avenant for `year`: those with an allocation that year."""
+    if slug is None:
+        return tuple(a for a in conventions.associations if a.allocation(year) is not None)
+    association = conventions.association(slug)
+    if association is None:
+        known = ", ".join(a.slug for a in conventions.associations[:5])
+        raise FslError(f"association « {slug} » inconnue ; par exemple : {known}")
+    if association.allocation(year) is None:
+        raise InputError(f"aucune allocation {year} : pas d'avenant {year} pour cette association",
+                         association.path, None, "allocations")
+    return (association,)
+
+
+def avenant_context(conventions: Conventions, association: Association, year: int) -> dict:
+    """Everything the avenant and its annexes show for `association` in `year` (004 annexe 2)."""
+    dep = conventions.departement
+    periods = _periods_until(dep, association, year)
+    annexes = [
+        _annex(dep, association, measure, number, periods, year)
+        for measure, number in sorted(association.annex_numbers.items(), key=lambda item: item[1])
+    ]
+    return {
+        "annee": year,
+        "departement": _departement(dep),
+        "convention": _convention(dep, association),
+        "association": _association(dep, association),
+        "annexes": annexes,
+        "numeros_annexes": [str(annex["numero"]) for annex in annexes],
+    }
+
+
+def measure_columns(dep: Departement, measure: Measure) -> tuple[str, ...]:
+    """The count columns a measure's annex states (DSF: diagnostics and portes closes)."""
+    return tuple(c for c in COLUMNS if dep.rates[c].measure is measure)
+
+
+def french_day(day: date) -> dict:
+    """`2025-07-01` → day 1 (the template writes « 1er »), « juillet 2025 », « 01/07/2025 »."""
+    return {"jour": day.day, "mois_annee": format_date(day, "MMMM y", locale=LOCALE),
+            "numerique": f"{day:%d/%m/%Y}"}
+
+
+def _periods_until(dep: Departement, association: Association, year: int) -> list[Period]:
+    """Each period of the convention up to `year`; each needs the association's allocation."""
+    if dep.period(year) is None:
+        known = ", ".join(str(p.year) for p in dep.periods)
+        raise FslError(f"aucune période {year} dans departement.yaml (périodes : {known})")
+    periods = sorted((p for p in dep.periods if p.year <= year), key=lambda p: p.start)
+    for period in periods:
+        if association.allocation(period.year) is None:
+            raise InputError(f"aucune allocation {period.year} : l'annexe de l'avenant {year} indique "
+                             f"chaque période de la convention jusqu'à {year}",
+                             association.path, None, "allocations")
+    return periods
+
+
+def _departement(dep: Departement) -> dict:
+    signatory = dep.signatory
+    return {"nom": dep.name, "ville": dep.city,
+            "signataire": {"mention": list(signatory.mention), "qualite": signatory.title,
+                           "nom": signatory.name}}
+
+
+def _convention(dep: Departement, association: Association) -> dict:
+    """Its dates, and the years an avenant updates (every period after the first one)."""
+    later = sorted((p for p in dep.periods if p.start > dep.convention_start), key=lambda p: p.start)
+    return {"debut": french_day(dep.convention_start), "fin": french_day(dep.convention_end),
+            "signee_le": french_day(association.convention_signed_on),
+            "annees_avenants": [str(p.year) for p in later]}
+
+
+def _association(dep: Departement, association: Association) -> dict:
+    signatory = association.signatory
+    return {
+        "nom": association.name,
+        "slug": association.slug,
+        "signataire": None if signatory is None else {"qualite": signatory.title, "nom": signatory.name},
+        "territoires": [_territory_name(dep, t) for t in association.territories],
+    }
+
+
+def _territory_name(dep: Departement, territory_id: str) -> str:
+    place = dep.territory(territory_id)
+    return place.name if place is not None else territory_id
+
+
+def _annex(dep, association, measure: Measure, number: int, periods: list[Period], year: int) -> dict:
+    """One measure annex: a paragraph per period, and the year whose avenant comes next."""
+    columns = measure_columns(dep, measure)
+    following = sorted((p for p in dep.periods if p.year > year), key=lambda p: p.start)
+    return {
+        "numero": number,
+        "mesure": measure.value,
+        "periodes": [_period(dep, association, columns, p) for p in periods],
+        "annee_suivante": following[0].year if following else None,
+    }
+
+
+def _period(dep: Departement, association: Association, columns, period: Period) -> dict:
+    """The maximum subsidy of the period, its counts, and their breakdown by territory."""
+    counts, amounts = _by_territory(dep, association.allocation(period.year), columns, period)
+    total = measure_amount(dep, association, period.year, columns)
+    lines = [
+        {"territoire": _territory_name(dep, t), "nombres": counts[t],
+         "montant": format_eur(sum(amounts[t].values(), ZERO))}
+        for t in counts if any(counts[t].values())
+    ]
+    return {
+        "annee": period.year,
+        "debut": f"{period.start:%d/%m/%Y}",
+        "fin": f"{period.end:%d/%m/%Y}",
+        "montant": format_eur(total),
+        "colonnes": {c: _column(dep, c, counts, amounts) for c in columns},
+        "lignes": lines,
+    }
+
+
+def _column(dep: Departement, column: str, counts, amounts) -> dict:
+    lines = [
+        {"territoire": _territory_name(dep, t), "nombre": counts[t][column],
+         "montant": format_eur(amounts[t][column])}
+        for t in counts if counts[t][column]
+    ]
+    total = sum((amounts[t][column] for t in counts), ZERO)
+    return {"nombre": sum(counts[t][column] for t in counts), "montant": format_eur(total),
+            "lignes": lines}
+
+
+def _by_territory(
+    dep: Departement, allocation: Allocation, columns, period: Period
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, Decimal]]]:
+    """Counts and amounts per territory (lines of one territory added up, in the allocation's order).
+
+    Each line is priced on its own, as in the financial table, so the parts add up to its total.
+    """
+    counts: dict[str, dict[str, int]] = {}
+    amounts: dict[str, dict[str, Decimal]] = {}
+    for line in allocation.lines:
+        line_counts = counts.setdefault(line.territory, dict.fromkeys(columns, 0))
+        line_amounts = amounts.setdefault(line.territory, dict.fromkeys(columns, ZERO))
+        for column in columns:
+            line_counts[column] += line.count(column)
+            line_amounts[column] += amount(dep.rates[column], line.count(column), period)
+    return counts, amounts
+
+
+def quoted_value(dep: Departement, key: str, period: Period) -> Decimal | None:
+    """The value departement.yaml gives for a figure an annex quotes (`taux.dsf`, `plafond.X`)."""
+    kind, _, name = key.partition(".")
+    if kind == "taux" and name in dep.rates:
+        value = dep.rates[name].in_force(period.start)
+        return None if value is None else value.amount
+    if kind == "plafond":
+        cap = next((c for c in dep.caps if c.id == name), None)
+        return None if cap is None else Decimal(cap.value)
+    shares: Mapping[str, Decimal] = {"avance": dep.advance_share, "solde_maximum": dep.balance_share}
+    return shares.get(name) if kind == "versement" else None
