@@ -1,5 +1,5 @@
 """The commands behind `fsl`: each module has `register(subparsers)` that sets `func`."""
 
-from engine.commands import build, table, validate
+from engine.commands import avenants, build, table, validate
 
-COMMANDS = [validate, table, build]
+COMMANDS = [validate, table, build, avenants]

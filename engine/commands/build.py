@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 
 from engine.build import BuildOptions, table_step
+from engine.commands.avenants import avenants_step
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
 from engine.render.output import staged
 
-STEPS = [table_step]
+STEPS = [table_step, avenants_step]
 
 
 def register(sub) -> None:

@@ -1,0 +1,91 @@
+"""`fsl avenants YEAR [--association SLUG] [--pdf] [--out DIR]`: one avenant and its annexes per
+association, in output/YEAR/avenants/ (DOCX, and PDF with --pdf); `fsl build` runs the same step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from engine.build import BuildOptions
+from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
+from engine.model import Conventions
+from engine.render.avenant import AVENANTS_DIR, write_avenants
+from engine.render.avenant_context import avenant_associations
+from engine.render.output import staged
+from engine.render.pdf import MISSING, convert_to_pdf, libreoffice_path
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("avenants", help="un avenant et ses annexes par association (DOCX, PDF)")
+    add_year(parser)
+    parser.add_argument("--association", metavar="SLUG", default=None,
+                        help="une seule association, par exemple acarlogi")
+    parser.add_argument("--pdf", action="store_true", help="convertir aussi en PDF (LibreOffice)")
+    add_out(parser)
+    add_conventions(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load(args)
+    target = out_dir(args)
+    options = BuildOptions(pdf=args.pdf, association=args.association, progress=True)
+    if args.association is None:
+        with staged(target) as stage:  # the whole avenants/ folder is replaced
+            written = avenants_step(loaded.conventions, args.year, stage, options)
+    else:  # only this association's files are replaced
+        with staged(target / AVENANTS_DIR) as stage:
+            written = write_step(loaded.conventions, args.year, stage, options)
+    docx = sum(1 for p in written if p.suffix == ".docx")
+    pdf = len(written) - docx
+    print(f"{docx} avenant(s) DOCX et {pdf} PDF écrits dans {target / AVENANTS_DIR}")
+    return 0
+
+
+def avenants_step(conventions: Conventions, year: int, stage: Path, options: BuildOptions) -> list[Path]:
+    """The build step: `avenants/avenant_<year>_<slug>.docx` (and `.pdf` with options.pdf)."""
+    return write_step(conventions, year, stage / AVENANTS_DIR, options)
+
+
+def write_step(conventions: Conventions, year: int, folder: Path, options: BuildOptions) -> list[Path]:
+    """Render the DOCX into `folder`, then convert them all in one LibreOffice run if asked."""
+    total = len(avenant_associations(conventions, year, options.association))
+    with _progress(options.progress, total) as advance:
+        docx = write_avenants(conventions, year, folder, association=options.association,
+                              on_rendered=advance)
+    if not options.pdf:
+        return docx
+    if libreoffice_path() is None:
+        print(MISSING, file=sys.stderr)
+        return docx
+    with _status(options.progress, f"Conversion en PDF de {len(docx)} avenant(s) (LibreOffice)…"):
+        return docx + convert_to_pdf(docx, folder)
+
+
+@contextmanager
+def _progress(show: bool, total: int) -> Iterator:
+    """A progress bar on stderr (advanced once per association), or nothing."""
+    if not show:
+        yield lambda association: None
+        return
+    columns = (TextColumn("Avenants"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("", total=total)
+        yield lambda association: progress.update(task, advance=1, description=association.slug)
+
+
+@contextmanager
+def _status(show: bool, message: str) -> Iterator[None]:
+    if not show:
+        yield
+        return
+    with Console(stderr=True).status(message):
+        yield
