@@ -1,5 +1,5 @@
 """The commands behind `fsl`: each module has `register(subparsers)` that sets `func`."""
 
-from engine.commands import avenants, build, reconcile, table, validate
+from engine.commands import avenants, build, pack, reconcile, table, validate
 
-COMMANDS = [validate, table, build, avenants, reconcile]
+COMMANDS = [validate, table, build, avenants, pack, reconcile]

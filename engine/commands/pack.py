@@ -1,0 +1,32 @@
+"""`fsl pack YEAR [--pdf] [--out DIR]`: the Commission permanente pack, in output/YEAR/pack/."""
+
+from __future__ import annotations
+
+import argparse
+
+from engine.build import BuildOptions
+from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
+from engine.pack.write import pack_step
+from engine.render.output import staged
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("pack", help="dossier de la Commission permanente et ses annexes")
+    add_year(parser)
+    add_out(parser)
+    add_conventions(parser)
+    parser.add_argument("--pdf", action="store_true",
+                        help="assembler aussi le dossier en un PDF/A (LibreOffice)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load(args)
+    target = out_dir(args)
+    with staged(target) as stage:
+        written = [p.relative_to(stage) for p in pack_step(loaded.conventions, args.year, stage,
+                                                           BuildOptions(pdf=args.pdf))]
+    print(f"Dossier de la Commission permanente {args.year} écrit dans {target} :")
+    for path in written:
+        print(f"  {path}")
+    return 0

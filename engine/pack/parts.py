@@ -1,0 +1,185 @@
+"""The five parts of the Commission permanente pack (004): deliberation, report, annexes 1 to 3.
+
+Each part is a template of `templates/pack/` (its French prose) rendered with the year's data;
+the report adds the chart, annexe 3 is the financial table of `fsl table` (`table_document`).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+
+from engine.finance import Table
+from engine.model import Conventions
+from engine.pack.chart import chart_png
+from engine.pack.commission import Activity, Commission
+from engine.pack.document import apply_settings, fix_properties, portrait, set_font
+from engine.pack.markup import Markup, parse, write
+from engine.pack.prose import render
+from engine.render.table_docx import table_document
+from engine.render.table_layout import COLUMNS as LAYOUT
+from engine.render.table_layout import title
+
+
+@dataclass(frozen=True)
+class PackData:
+    """Everything a part needs: the conventions, the year's table, the meeting, last year's activity."""
+
+    conventions: Conventions
+    table: Table
+    commission: Commission
+    activity: Activity
+
+    @property
+    def year(self) -> int:
+        return self.table.year
+
+
+@dataclass(frozen=True)
+class Part:
+    """One document of the pack: its file stem, template and how its body is laid out."""
+
+    stem: str
+    template: str
+    build: Callable[[PackData, Markup], object]
+
+
+@dataclass(frozen=True)
+class RenderedPart:
+    part: Part
+    document: object
+    bookmark: str
+    title: str
+
+
+def author(data: PackData) -> str:
+    return f"Département du {data.conventions.departement.name}"
+
+
+def render_part(part: Part, data: PackData, context: dict) -> RenderedPart:
+    markup = parse(render(part.template, context), part.template)
+    document = part.build(data, markup)
+    apply_settings(document, markup)
+    bookmark = markup.settings.get("signet") or part.stem
+    doc_title = markup.settings.get("titre") or bookmark
+    fix_properties(document, doc_title, author(data), data.year)
+    return RenderedPart(part, document, bookmark, doc_title)
+
+
+def _text_only(data: PackData, markup: Markup):
+    document = portrait()
+    write(document, markup, {})
+    return document
+
+
+def _report(data: PackData, markup: Markup):
+    document = portrait()
+    png = chart_png(data.conventions.departement, data.table)
+
+    def chart(doc) -> None:
+        doc.add_picture(io.BytesIO(png), width=Cm(16))
+
+    write(document, markup, {"graphique": chart})
+    return document
+
+
+def _annexe3(data: PackData, markup: Markup):
+    document = table_document(data.conventions.departement, data.table)
+    set_font(document, size=8)
+    fit_columns(document.tables[0])
+    write(document, markup, {})
+    return document
+
+
+WIDTHS_CM = {"association": 2.9, "territory": 2.4, "arrondissement": 1.7, "count": 1.1, "amount": 1.85}
+"""Column widths of annexe 3 on a landscape A4 (27,7 cm between margins): amounts on one line."""
+CELL_MARGIN_TWIPS = "34"  # 0,06 cm each side instead of Word's 0,19 cm
+
+
+def fit_columns(grid) -> None:
+    """Fixed widths and narrow cell margins, so that no amount breaks over two lines."""
+    widths = [Cm(WIDTHS_CM.get(c.key) or WIDTHS_CM[c.kind]) for c in LAYOUT]
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), CELL_MARGIN_TWIPS)
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    grid._tbl.tblPr.append(margins)
+
+
+PARTS: tuple[Part, ...] = (
+    Part("1_deliberation", "deliberation.j2", _text_only),
+    Part("2_rapport", "rapport.j2", _report),
+    Part("3_annexe1_conventions", "annexe1.j2", _text_only),
+    Part("4_annexe2_modele_avenant", "annexe2.j2", _text_only),
+    Part("5_annexe3_tableau_financier", "annexe3.j2", _annexe3),
+)
+
+
+def context(data: PackData) -> dict:
+    """The names the templates use (French, as the service reads them)."""
+    dep, commission, activity = data.conventions.departement, data.commission, data.activity
+    period = data.table.period
+    return {
+        "annee": data.year,
+        "departement": dep.name,
+        "ville": dep.city,
+        "reunion": commission.meeting,
+        "deliberation": commission.deliberation,
+        "rapport": {"numero": commission.report, "services": commission.report_services},
+        "politique": {"pacte": commission.pacte, "ambition": commission.ambition,
+                      "intitule": commission.ambition_title},
+        "avis": {"numero": commission.committee_number, "nom": commission.committee_name,
+                 "date": commission.committee_date, "avis": commission.committee_opinion},
+        "president": {"civilite": commission.president.civilite, "nom": commission.president.nom},
+        "signature_acte": dict(zip(("mention", "qualite", "nom"), commission.act_signature,
+                                   strict=True)),
+        "elus_interesses": [{"civilite": p.civilite, "nom": p.nom} for p in commission.interested],
+        "vus": list(commission.vus),
+        "conventions_initiales": {"date": commission.initial_meeting,
+                                  "deliberation": commission.initial_deliberation},
+        "associations": _associations(data),
+        "nombre_associations": len(data.table.blocks),
+        "convention": {"debut": dep.convention_start, "fin": dep.convention_end},
+        "periode": {"debut": period.start, "fin": period.end, "mois": period.months},
+        "annees_avenants": [p.year for p in dep.periods if p.start > dep.convention_start],
+        "activite": _activity(activity),
+        "total": data.table.total,
+        "titre_tableau": title(dep, data.table),
+        "signataire_departement": {"mention": list(dep.signatory.mention),
+                                   "qualite": dep.signatory.title, "nom": dep.signatory.name},
+    }
+
+
+def _associations(data: PackData) -> list[dict]:
+    """Annexe 1: the associations of the year's table, with their territories and signature date."""
+    dep = data.conventions.departement
+    out = []
+    for block in data.table.blocks:
+        association = block.association
+        names = [(dep.territory(t).name if dep.territory(t) else t) for t in association.territories]
+        out.append({"nom": association.name, "territoires": names,
+                    "date_signature": association.convention_signed_on})
+    return out
+
+
+def _activity(activity: Activity) -> dict:
+    return {
+        "annee": activity.year,
+        "menages": activity.households,
+        "accompagnements": [{"mesure": s.measure.value, "menages": s.households, "debutees": s.begun}
+                            for s in activity.supports],
+        "dsf": activity.dsf_done,
+        "gla": activity.gla_housings,
+    }

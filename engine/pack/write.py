@@ -1,0 +1,53 @@
+"""Write the pack of a year into `pack/`: one DOCX per part and, with --pdf, the whole pack as one
+PDF/A-2b (LibreOffice converts the parts, pypdf assembles them with a bookmark per part).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from engine.build import BuildOptions
+from engine.finance import build_table
+from engine.model import Conventions
+from engine.pack.assemble import PdfInfo, assemble_pdf
+from engine.pack.commission import load_activity, load_commission
+from engine.pack.document import save
+from engine.pack.parts import PARTS, PackData, RenderedPart, author, context, render_part
+from engine.render.pdf import MISSING, libreoffice_path
+
+PACK_DIR = "pack"
+
+
+def pdf_name(year: int) -> str:
+    return f"dossier_commission_permanente_{year}.pdf"
+
+
+def pack_data(conventions: Conventions, year: int) -> PackData:
+    """Read and check everything the pack needs before anything is rendered (fail before writing)."""
+    root = Path(conventions.root)
+    table = build_table(conventions, year)
+    return PackData(conventions, table, load_commission(root, year), load_activity(root, year))
+
+
+def render_parts(data: PackData) -> list[RenderedPart]:
+    values = context(data)
+    return [render_part(part, data, values) for part in PARTS]
+
+
+def pack_step(conventions: Conventions, year: int, stage: Path, options: BuildOptions) -> list[Path]:
+    """`pack/` with the five DOCX parts, and `pack/dossier_commission_permanente_YEAR.pdf` with --pdf."""
+    data = pack_data(conventions, year)
+    rendered = render_parts(data)
+    folder = stage / PACK_DIR
+    folder.mkdir()
+    docx = [save(r.document, folder / f"{r.part.stem}.docx", year) for r in rendered]
+    if not options.pdf:
+        return docx
+    if libreoffice_path() is None:
+        print(MISSING, file=sys.stderr)
+        return docx
+    info = PdfInfo(rendered[0].title, author(data), year)
+    pdf = assemble_pdf(docx, [r.bookmark for r in rendered], folder / pdf_name(year), info)
+    return [*docx, pdf]
+

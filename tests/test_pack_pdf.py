@@ -1,0 +1,109 @@
+"""The pack as one PDF/A-2b (needs LibreOffice): bookmarks, text, metadata, fonts, page numbers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from engine.cli import main
+from engine.render.pdf import libreoffice_path
+
+pytestmark = [
+    pytest.mark.libreoffice,
+    pytest.mark.skipif(libreoffice_path() is None, reason="LibreOffice absent"),
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+REAL = ROOT / "conventions"
+BOOKMARKS = ["Délibération n°2026-173", "Rapport n°21", "Annexe 1 : conventions",
+             "Annexe 2 : modèle d'avenant", "Annexe 3 : tableau financier"]
+ACTIVITY_2025 = (
+    "ont bénéficié à 3 636 ménages",
+    "2 887 ménages accompagnés au titre de l'ASLL, dont 1 387 mesures débutées en 2025",
+    "199 ménages accompagnés au titre de l'AML, dont 80 mesures débutées en 2025",
+    "550 ménages accompagnés au titre du FAL, dont 281 mesures débutées en 2025",
+    "1 053 DSF ont été réalisés", "708 logements occupés",
+)
+
+
+def build_pack(conventions: Path, out: Path) -> PdfReader:
+    assert main(["pack", "2026", "--pdf", "--conventions", str(conventions), "--out", str(out)]) == 0
+    return PdfReader(out / "pack" / "dossier_commission_permanente_2026.pdf")
+
+
+def text(reader: PdfReader) -> str:
+    return " ".join(" ".join((page.extract_text() or "").replace("\u00a0", " ").split())
+                    for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory) -> PdfReader:
+    """The pack of two fictitious associations carrying the 2026 totals (004 annexe 3)."""
+    root = tmp_path_factory.mktemp("pdf") / "conventions"
+    shutil.copytree(FIXTURES / "pack" / "totaux-2026", root)
+    shutil.copy(REAL / "departement.yaml", root)
+    for folder in ("commissions", "activite"):
+        shutil.copytree(REAL / folder, root / folder)
+    return build_pack(root, root.parent / "sortie")
+
+
+def test_one_bookmark_per_part_in_order(pack: PdfReader) -> None:
+    outline = [(item.title, pack.get_destination_page_number(item)) for item in pack.outline]
+    assert [title for title, _ in outline] == BOOKMARKS
+    pages = [page for _, page in outline]
+    assert pages[0] == 0 and pages == sorted(set(pages)) and pages[-1] < len(pack.pages)
+
+
+def test_text_has_the_names_the_total_and_the_2025_activity(pack: PdfReader) -> None:
+    content = text(pack)
+    for expected in ("Association Grande Fictive", "Logement Fictif 62", "4 139 361,80", *ACTIVITY_2025):
+        assert expected in content, expected
+
+
+def test_each_part_numbers_its_pages(pack: PdfReader) -> None:
+    content = text(pack)
+    assert "Délibération n°2026-173 – page 1 / 2" in content
+    assert "Rapport n°21 – page 1 /" in content and "Annexe 3 – page 1 /" in content
+
+
+def test_archive_metadata_and_pdfa_identification(pack: PdfReader) -> None:
+    assert pack.metadata.title.startswith("Délibération n°2026-173")
+    assert pack.metadata.author == "Département du Pas-de-Calais"
+    xmp = pack.xmp_metadata.stream.get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp and "<pdfaid:conformance>B</pdfaid:conformance>" in xmp
+    assert pack.metadata.title in xmp and pack.metadata.author in xmp
+    root = pack.trailer["/Root"]
+    assert root["/OutputIntents"][0].get_object()["/S"] == "/GTS_PDFA1"
+    assert root["/Metadata"].get_object()["/Subtype"] == "/XML"
+    assert len(pack.trailer["/ID"]) == 2
+
+
+def test_every_font_is_embedded(pack: PdfReader) -> None:
+    for page in pack.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object().get("/FontDescriptor")
+            if descriptor is None:  # a Type0 font keeps it on its descendant
+                descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.get_object()), font
+
+
+def test_annexe3_is_landscape(pack: PdfReader) -> None:
+    last = pack.pages[pack.get_destination_page_number(pack.outline[-1])]
+    assert last.mediabox.width > last.mediabox.height
+
+
+@pytest.mark.skipif(len(list((REAL / "associations").glob("*.yaml"))) < 27,
+                    reason="les 27 associations ne sont pas encore dans conventions/associations")
+def test_the_real_2026_pack(tmp_path: Path) -> None:
+    from engine.validation import load_conventions
+
+    reader = build_pack(REAL, tmp_path)
+    content = text(reader)
+    for association in load_conventions(REAL).conventions.associations:
+        assert " ".join(association.name.split()) in content, association.name
+    for expected in ("4 139 361,80", "avec les 27 associations reprises en annexe 1", *ACTIVITY_2025):
+        assert expected in content, expected
