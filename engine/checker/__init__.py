@@ -1,0 +1,1 @@
+"""The checker (`fsl check`): submitted documents against deadlines, durations and signatures."""

@@ -1,0 +1,204 @@
+"""Rules read from evenements.csv: closed doors, suspensions, home visits, absence, DSF attempts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from engine.calendar import end_of_month, months_between
+from engine.checker.context import Context, days, finding
+from engine.rules import (
+    DocumentType,
+    EventRecord,
+    EventType,
+    Evidence,
+    Finding,
+    MeasureRecord,
+    Rule,
+    Severity,
+)
+
+
+def check_notification(rule: Rule, ctx: Context) -> list[Finding]:
+    """004 annexe ASLL « La fréquence » : 2 closed doors in a row, SLISL told within 5 working days."""
+    found = []
+    for measure in ctx.measures_for(rule):
+        used: set[int] = set()
+        for first, trigger in _streaks(rule, ctx.events_of(measure.mesure_id)):
+            answer = next((e for e in ctx.events_of(measure.mesure_id, rule.limits.expected)
+                           if e.day >= trigger.day and e.line not in used), None)
+            if answer is not None:
+                used.add(answer.line)
+            found.extend(_notification_finding(rule, ctx, measure, first, trigger, answer))
+    return found
+
+
+def _streaks(rule: Rule, events: tuple[EventRecord, ...]) -> list[tuple[EventRecord, EventRecord]]:
+    """(first, last) of each run of `consecutifs` trigger events not broken by a reset event."""
+    runs, streak = [], []
+    for event in events:
+        if event.type is rule.deadline.event:
+            streak.append(event)
+            if len(streak) == rule.limits.consecutive:
+                runs.append((streak[0], streak[-1]))
+                streak = []
+        elif event.type is rule.limits.reset:
+            streak = []
+    return runs
+
+
+def _notification_finding(
+    rule: Rule, ctx: Context, measure: MeasureRecord, first: EventRecord, trigger: EventRecord,
+    answer: EventRecord | None,
+) -> list[Finding]:
+    due = ctx.due(rule.deadline, trigger.day)
+    said = f"portes closes du {first.day} et du {trigger.day}"
+    common = dict(evidence=Evidence.DECLARED, mesure_id=measure.mesure_id, due=due)
+    if answer is not None:
+        late = (answer.day - due).days
+        if late <= 0:
+            return []
+        message = f"{said} : SLISL prévenu le {answer.day}, dû le {due} : {days(late)} de retard"
+        return [finding(rule, measure.association, message, received=answer.day, days_late=late, **common)]
+    if due < ctx.as_of:
+        late = (ctx.as_of - due).days
+        message = f"{said} : SLISL non prévenu, dû le {due} : {days(late)} de retard au {ctx.as_of}"
+        return [finding(rule, measure.association, message, days_late=late, **common)]
+    if ctx.alert(due):
+        message = f"{said} : SLISL à prévenir au plus tard le {due}"
+        return [finding(rule, measure.association, message, severity=Severity.WARNING, **common)]
+    return []
+
+
+def check_suspension(rule: Rule, ctx: Context) -> list[Finding]:
+    """004 annexe ASLL : an unavailability under one quarter suspends the measure, beyond it stops."""
+    found = []
+    for measure in ctx.measures_for(rule):
+        events = ctx.events_of(measure.mesure_id)
+        for index, event in enumerate(events):
+            if event.type is rule.deadline.event:
+                problem = _suspension_problem(rule, ctx, measure, event, events[index + 1:])
+                if problem is not None:
+                    found.append(problem)
+    return found
+
+
+def _suspension_problem(
+    rule: Rule, ctx: Context, measure: MeasureRecord, start: EventRecord, later: tuple[EventRecord, ...],
+) -> Finding | None:
+    limit = ctx.due(rule.deadline, start.day)
+    end = next((e for e in later if e.type in (rule.limits.expected, EventType.SORTIE_LOGEMENT)), None)
+    common = dict(evidence=Evidence.DECLARED, mesure_id=measure.mesure_id, due=limit)
+    if end is not None:
+        late = (end.day - limit).days
+        if end.type is EventType.SORTIE_LOGEMENT or late <= 0:
+            return None
+        message = (f"suspendue le {start.day}, reprise le {end.day} : plus d'un trimestre, "
+                   "la mesure aurait dû être arrêtée")
+        return finding(rule, measure.association, message, received=end.day, days_late=late, **common)
+    if (measure.end is not None and measure.end <= limit) or limit >= ctx.as_of:
+        return None
+    late = (ctx.as_of - limit).days
+    message = (f"suspendue le {start.day} sans reprise : plus d'un trimestre au {ctx.as_of}, "
+               "la mesure aurait dû être arrêtée")
+    return finding(rule, measure.association, message, days_late=late, **common)
+
+
+def elapsed_months(measure: MeasureRecord, ctx: Context) -> list[tuple[int, int]]:
+    """Months wholly inside the period and over by `as_of`, without suspension, before any exit."""
+    if measure.start is None or measure.end is None:
+        return []
+    months = []
+    blocked = _blocked_months(measure, ctx)
+    for year, month in months_between(measure.start, measure.end):
+        first, last = date(year, month, 1), end_of_month(date(year, month, 1))
+        if first < measure.start or last > measure.end or last >= ctx.as_of:
+            continue
+        if (year, month) in blocked:
+            continue
+        months.append((year, month))
+    return months
+
+
+def _blocked_months(measure: MeasureRecord, ctx: Context) -> set[tuple[int, int]]:
+    blocked: set[tuple[int, int]] = set()
+    suspended_since = None
+    for event in ctx.events_of(measure.mesure_id, EventType.SUSPENSION, EventType.REPRISE,
+                                EventType.SORTIE_LOGEMENT):
+        if event.type is EventType.SUSPENSION:
+            suspended_since = suspended_since or event.day
+        elif event.type is EventType.REPRISE and suspended_since is not None:
+            blocked.update(months_between(suspended_since, event.day))
+            suspended_since = None
+        elif event.type is EventType.SORTIE_LOGEMENT:
+            blocked.update(months_between(event.day, max(event.day, measure.end or event.day)))
+    if suspended_since is not None:
+        blocked.update(months_between(suspended_since, max(suspended_since, ctx.as_of)))
+    return blocked
+
+
+def _visits_by_month(measure: MeasureRecord, ctx: Context) -> dict[tuple[int, int], int] | None:
+    """Visits per month, or None when the register does not track this measure's visits."""
+    visits = ctx.events_of(measure.mesure_id, EventType.VISITE)
+    if not visits:
+        return None
+    counts: dict[tuple[int, int], int] = {}
+    for visit in visits:
+        key = (visit.day.year, visit.day.month)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def check_visits(rule: Rule, ctx: Context) -> list[Finding]:
+    """004 annexe ASLL « La fréquence » (1 a month GSL, 2 ASL); 001 (2 a month)."""
+    found = []
+    for measure in ctx.measures_for(rule):
+        minimum = rule.limits.min_visits.get(measure.kind, rule.limits.min_visits.get("*"))
+        counts = _visits_by_month(measure, ctx)
+        if minimum is None or counts is None:
+            continue
+        for year, month in elapsed_months(measure, ctx):
+            count = counts.get((year, month), 0)
+            if count < minimum:
+                kind = f" ({measure.kind})" if measure.kind else ""
+                message = (f"{year:04d}-{month:02d} : {days(count, 'visite')} à domicile "
+                           f"pour {minimum} attendue{'s' if minimum > 1 else ''}{kind}")
+                found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
+                                     mesure_id=measure.mesure_id, due=end_of_month(date(year, month, 1))))
+    return found
+
+
+def check_absence(rule: Rule, ctx: Context) -> list[Finding]:
+    """004 annexe AML : no visit for 2 consecutive months, yet the measure went on."""
+    found = []
+    for measure in ctx.measures_for(rule):
+        counts = _visits_by_month(measure, ctx)
+        if counts is None:
+            continue
+        last_visit = max(counts)
+        run: list[tuple[int, int]] = []
+        for key in elapsed_months(measure, ctx):
+            run = run + [key] if counts.get(key, 0) == 0 else []
+            if len(run) == rule.limits.consecutive and last_visit > key:
+                shown = " et ".join(f"{y:04d}-{m:02d}" for y, m in run)
+                message = f"aucune visite en {shown}, puis la mesure a continué : elle aurait dû prendre fin"
+                found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
+                                     mesure_id=measure.mesure_id, due=end_of_month(date(*key, 1))))
+                run = []
+    return found
+
+
+def check_closed_door(rule: Rule, ctx: Context) -> list[Finding]:
+    """004 annexe DSF « La porte close » : paid after 2 visit attempts."""
+    found = []
+    for measure in ctx.measures_for(rule):
+        attempts = ctx.events_of(measure.mesure_id, EventType.PORTE_CLOSE)
+        if not attempts or measure.hearing is None or measure.hearing > ctx.as_of:
+            continue
+        if ctx.documents_of(measure.mesure_id, DocumentType.DSF):
+            continue
+        if len(attempts) < rule.limits.min_attempts:
+            message = (f"porte close après {days(len(attempts), 'tentative')} de visite : "
+                       f"au moins {rule.limits.min_attempts} pour être rémunérée")
+            found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
+                                 mesure_id=measure.mesure_id))
+    return found

@@ -1,0 +1,339 @@
+"""Read the submissions register (mesures.csv, documents.csv, evenements.csv) into a `Submission`.
+
+CSV as INTERFACES.md says: UTF-8 (a BOM is accepted), `;` separator, dates AAAA-MM-JJ or
+JJ/MM/AAAA. Every problem is collected as an `InputError` naming file, line and column, in French,
+and all of them are raised together. The free-text `commentaire` of events is not kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+from engine.errors import InputError, InputErrors
+from engine.rules import (
+    DocumentRecord,
+    DocumentType,
+    EventRecord,
+    EventType,
+    Measure,
+    MeasureRecord,
+    Role,
+    Submission,
+)
+
+MAX_CSV_BYTES = 64 * 1024 * 1024
+MAX_ERRORS = 200
+FILES_DIR = "fichiers"
+MEASURES = ("mesure_id", "association", "dispositif", "type", "territoire", "date_decision",
+            "date_debut", "duree_mois", "renouvellement_de", "date_audience", "motif")
+DOCUMENTS = ("document_id", "mesure_id", "association", "type_document", "periode", "date_reception",
+             "fichier", "signataires_declares")
+EVENTS = ("mesure_id", "type_evenement", "date", "commentaire")
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_FRENCH = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+_PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
+_KINDS = {Measure.ASLL: {"GSL", "ASL"}, Measure.AML: {"simple", "renforcee"}}
+_NEEDED = {Measure.ASLL: ("date_decision", "date_debut", "duree_mois"),
+           Measure.AML: ("date_debut", "duree_mois"), Measure.FAL: ("date_debut", "duree_mois"),
+           Measure.DSF: ("date_audience",)}
+
+
+class Row:
+    """One CSV record with its file and line, turning each cell into a typed value or an error."""
+
+    def __init__(self, path: Path, line: int, columns: tuple[str, ...], cells: list[str],
+                 errors: list[InputError]) -> None:
+        self.path, self.line, self.errors = path, line, errors
+        self.cells = dict(zip(columns, (c.strip() for c in cells), strict=True))
+        self.columns = columns
+
+    def error(self, column: str, message: str) -> None:
+        where = f"{column} (colonne {self.columns.index(column) + 1})"
+        self.errors.append(InputError(message, self.path, self.line, where))
+
+    def text(self, column: str, required: bool = False, pattern: re.Pattern | None = None,
+             example: str = "") -> str | None:
+        value = self.cells[column]
+        if not value:
+            if required:
+                self.error(column, f"valeur obligatoire absente{_example(example)}")
+            return None
+        if pattern is not None and not pattern.fullmatch(value):
+            self.error(column, f"« {_shown(value)} » n'a pas la forme attendue{_example(example)}")
+            return None
+        return value
+
+    def day(self, column: str, required: bool = False) -> date | None:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        parsed = parse_day(value)
+        if parsed is None:
+            self.error(column, f"date « {_shown(value)} » invalide : attendu AAAA-MM-JJ ou JJ/MM/AAAA, "
+                               "par exemple 2026-03-16 ou 16/03/2026")
+        return parsed
+
+    def number(self, column: str, low: int, high: int) -> int | None:
+        value = self.text(column)
+        if value is None:
+            return None
+        if not value.isdigit() or not low <= int(value) <= high:
+            self.error(column, f"« {_shown(value)} » : attendu un nombre entier de {low} à {high}")
+            return None
+        return int(value)
+
+    def choice(self, column: str, enum: type, required: bool = True):
+        value = self.text(column, required)
+        if value is None:
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(e.value for e in enum)
+            self.error(column, f"valeur « {_shown(value)} » inconnue ; valeurs possibles : {allowed}")
+            return None
+
+
+def parse_day(value: str) -> date | None:
+    """`AAAA-MM-JJ` or `JJ/MM/AAAA`, else None."""
+    iso, french = _ISO.fullmatch(value), _FRENCH.fullmatch(value)
+    try:
+        if iso:
+            return date(int(iso[1]), int(iso[2]), int(iso[3]))
+        if french:
+            return date(int(french[3]), int(french[2]), int(french[1]))
+    except ValueError:
+        return None
+    return None
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= 40 else value[:37] + "..."
+
+
+def _example(example: str) -> str:
+    return f" (exemple : {example})" if example else ""
+
+
+def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError]) -> Iterator[Row]:
+    """The records of one CSV after its header is checked; nothing when the file is unusable."""
+    text = _read_text(path, errors)
+    if text is None:
+        return
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    try:
+        header = [h.strip() for h in next(reader, [])]
+        if not _header_ok(path, header, columns, errors):
+            return
+        for cells in reader:
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(columns):
+                errors.append(InputError(
+                    f"{len(cells)} colonnes au lieu de {len(columns)} (séparateur « ; » attendu)",
+                    path, reader.line_num, "-"))
+                continue
+            yield Row(path, reader.line_num, columns, cells, errors)
+    except csv.Error as exc:
+        errors.append(InputError(f"CSV illisible : {exc}", path, reader.line_num, "-"))
+
+
+def _read_text(path: Path, errors: list[InputError]) -> str | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            errors.append(InputError(f"fichier trop gros ({size} octets, au plus {MAX_CSV_BYTES})", path))
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        errors.append(InputError(f"fichier illisible ({exc.strerror})", path))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        errors.append(InputError("le fichier n'est pas en UTF-8 : enregistrez-le au format "
+                                 "« CSV UTF-8 (délimité par des points-virgules) »", path, line, "-"))
+        return None
+
+
+def _header_ok(path: Path, header: list[str], columns: tuple[str, ...], errors: list[InputError]) -> bool:
+    if header == list(columns):
+        return True
+    missing = [c for c in columns if c not in header]
+    extra = [h for h in header if h not in columns]
+    if len(header) == 1 and "," in header[0]:
+        problem = "séparateur « , » trouvé, « ; » attendu"
+    elif missing or extra:
+        problem = "; ".join(filter(None, [
+            f"colonne(s) absente(s) : {', '.join(missing)}" if missing else "",
+            f"colonne(s) inconnue(s) : {', '.join(extra)}" if extra else ""]))
+    else:
+        problem = "colonnes dans le désordre"
+    errors.append(InputError(f"en-tête invalide, {problem} ; attendu : {';'.join(columns)}",
+                             path, 1, "en-tête"))
+    return False
+
+
+def load_submission(folder: Path) -> Submission:
+    """Read and cross-check the three CSV files of `folder`; raise `InputErrors` listing every problem."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputErrors([InputError("dossier des pièces introuvable", folder)])
+    errors: list[InputError] = []
+    measures = _measures(folder / "mesures.csv", errors)
+    by_id = {m.mesure_id: m for m in measures}
+    documents = _documents(folder / "documents.csv", by_id, errors)
+    events_path = folder / "evenements.csv"
+    events = _events(events_path, by_id, errors) if events_path.exists() else []
+    if errors:
+        shown = errors[:MAX_ERRORS]
+        if len(errors) > MAX_ERRORS:
+            shown.append(InputError(f"… et {len(errors) - MAX_ERRORS} autre(s) erreur(s)", folder))
+        raise InputErrors(shown)
+    return Submission(tuple(measures), tuple(documents), tuple(events))
+
+
+def _measures(path: Path, errors: list[InputError]) -> list[MeasureRecord]:
+    records: list[MeasureRecord] = []
+    lines: dict[str, int] = {}
+    renewals: list[tuple[Row, str]] = []
+    for row in _required_file(path, MEASURES, errors):
+        record = _measure(row)
+        if record is None:
+            continue
+        if record.mesure_id in lines:
+            row.error("mesure_id", f"« {record.mesure_id} » en double (déjà ligne {lines[record.mesure_id]})")
+            continue
+        lines[record.mesure_id] = row.line
+        records.append(record)
+        if record.renews:
+            renewals.append((row, record.renews))
+    for row, renews in renewals:
+        if renews not in lines or renews == row.cells["mesure_id"]:
+            row.error("renouvellement_de",
+                      f"« {_shown(renews)} » ne désigne aucune autre mesure de mesures.csv")
+    return records
+
+
+def _measure(row: Row) -> MeasureRecord | None:
+    before = len(row.errors)
+    measure = row.choice("dispositif", Measure)
+    values = dict(
+        mesure_id=row.text("mesure_id", True, _ID, "M-0001"),
+        association=row.text("association", True, _SLUG, "acarlogi"),
+        kind=row.text("type") or "", territory=row.text("territoire") or "",
+        decision=row.day("date_decision"), start=row.day("date_debut"),
+        months=row.number("duree_mois", 1, 60), renews=row.text("renouvellement_de", False, _ID),
+        hearing=row.day("date_audience"), motif=(row.text("motif") or "").lower(),
+    )
+    if measure is not None:
+        _check_kind(row, measure, values["kind"])
+        for column in _NEEDED.get(measure, ()):
+            if not row.cells[column]:
+                row.error(column, f"obligatoire pour une mesure {measure.value}")
+    if len(row.errors) > before:
+        return None
+    return MeasureRecord(measure=measure, line=row.line, **values)
+
+
+def _check_kind(row: Row, measure: Measure, kind: str) -> None:
+    allowed = _KINDS.get(measure, set())
+    if kind and kind not in allowed:
+        expected = ", ".join(sorted(allowed)) if allowed else "vide"
+        row.error("type", f"« {_shown(kind)} » n'est pas un type {measure.value} (attendu : {expected})")
+
+
+def _documents(
+    path: Path, measures: dict[str, MeasureRecord], errors: list[InputError],
+) -> list[DocumentRecord]:
+    records: list[DocumentRecord] = []
+    lines: dict[str, int] = {}
+    for row in _required_file(path, DOCUMENTS, errors):
+        record = _document(row, measures)
+        if record is None:
+            continue
+        if record.document_id in lines:
+            first = lines[record.document_id]
+            row.error("document_id", f"« {record.document_id} » en double (déjà ligne {first})")
+            continue
+        lines[record.document_id] = row.line
+        records.append(record)
+    return records
+
+
+def _document(row: Row, measures: dict[str, MeasureRecord]) -> DocumentRecord | None:
+    before = len(row.errors)
+    mesure_id = row.text("mesure_id", False, _ID)
+    association = row.text("association", True, _SLUG, "acarlogi")
+    values = dict(
+        document_id=row.text("document_id", True, _ID, "D-0001"),
+        type=row.choice("type_document", DocumentType),
+        period=row.text("periode", False, _PERIOD, "2026-03 ou 2026"),
+        received=row.day("date_reception", True),
+        file=_file_name(row), declared=_roles(row),
+    )
+    measure = measures.get(mesure_id or "")
+    if mesure_id and measure is None:
+        row.error("mesure_id", f"« {mesure_id} » ne figure pas dans mesures.csv")
+    elif measure is not None and association and measure.association != association:
+        row.error("association", f"« {association} » alors que la mesure {mesure_id} "
+                                 f"est suivie par « {measure.association} »")
+    if len(row.errors) > before:
+        return None
+    return DocumentRecord(mesure_id=mesure_id, association=association, line=row.line, **values)
+
+
+def _file_name(row: Row) -> str | None:
+    """A path relative to fichiers/, never leaving it (no absolute path, no `..`)."""
+    value = row.text("fichier")
+    if value is None:
+        return None
+    parts = PurePosixPath(value).parts
+    if "\\" in value or value.startswith("/") or ":" in value or ".." in parts or len(value) > 255:
+        row.error("fichier", f"« {_shown(value)} » : chemin refusé, attendu un nom de fichier "
+                             f"du dossier {FILES_DIR}/ (exemple : D-0001.pdf)")
+        return None
+    return value
+
+
+def _roles(row: Row) -> frozenset[Role]:
+    value = row.text("signataires_declares") or ""
+    roles = set()
+    for part in filter(None, (p.strip() for p in value.split("|"))):
+        try:
+            roles.add(Role(part))
+        except ValueError:
+            allowed = "|".join(r.value for r in Role)
+            row.error("signataires_declares",
+                      f"signataire « {_shown(part)} » inconnu ; possibles : {allowed}")
+    return frozenset(roles)
+
+
+def _events(path: Path, measures: dict[str, MeasureRecord], errors: list[InputError]) -> list[EventRecord]:
+    records = []
+    for row in read_rows(path, EVENTS, errors):
+        before = len(row.errors)
+        mesure_id = row.text("mesure_id", True, _ID, "M-0001")
+        kind, day = row.choice("type_evenement", EventType), row.day("date", True)
+        if mesure_id and mesure_id not in measures:
+            row.error("mesure_id", f"« {mesure_id} » ne figure pas dans mesures.csv")
+        if len(row.errors) == before:
+            records.append(EventRecord(mesure_id=mesure_id, type=kind, day=day, line=row.line))
+    return records
+
+
+def _required_file(path: Path, columns: tuple[str, ...], errors: list[InputError]) -> Iterator[Row]:
+    if not path.is_file():
+        message = f"fichier absent : attendu {path.name} (colonnes : {';'.join(columns)})"
+        errors.append(InputError(message, path))
+        return iter(())
+    return read_rows(path, columns, errors)

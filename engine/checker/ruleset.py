@@ -1,0 +1,122 @@
+"""Load a rules set (`conventions/regles/NAME.yaml`): strict YAML, schema, then frozen `RuleSet`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from engine import PROJECT_ROOT
+from engine.calendar import Counting
+from engine.errors import FslError, InputError, InputErrors
+from engine.load.schema import validate_document
+from engine.load.yamlfile import YamlDocument, load_yaml
+from engine.rules import (
+    Anchor,
+    Check,
+    Condition,
+    Deadline,
+    DocumentType,
+    EventType,
+    Limits,
+    Measure,
+    Periodicity,
+    Role,
+    Rule,
+    RuleSet,
+    Severity,
+)
+
+RULES_DIR = PROJECT_ROOT / "conventions" / "regles"
+DEFAULT_RULES = "pas-de-calais"
+_SEVERITY = {"erreur": Severity.ERROR, "avertissement": Severity.WARNING}
+_DOCUMENT_CHECKS = (Check.PIECE, Check.PIECE_PERIODIQUE)
+
+
+def available(rules_dir: Path = RULES_DIR) -> list[str]:
+    return sorted(p.stem for p in rules_dir.glob("*.yaml"))
+
+
+def load_ruleset(name: str = DEFAULT_RULES, rules_dir: Path = RULES_DIR) -> RuleSet:
+    """The rules set `name`; an unknown name or an invalid file stops the run with a French message."""
+    path = rules_dir / f"{name}.yaml"
+    if not path.is_file():
+        raise FslError(f"règles « {name} » inconnues ; disponibles : {', '.join(available(rules_dir))}")
+    doc = load_yaml(path)
+    validate_document(doc, "regles")
+    return build_ruleset(doc)
+
+
+def build_ruleset(doc: YamlDocument) -> RuleSet:
+    data = doc.data
+    rules = tuple(_rule(item) for item in data["regles"])
+    _check_unique(doc, rules)
+    feries = data["jours_feries"]
+    return RuleSet(
+        name=data["nom"], territory=data["territoire"], country=feries["pays"],
+        subdivision=feries["subdivision"], alert_days=data["alerte_jours"],
+        checked_from=date.fromisoformat(data["controle_depuis"]), rules=rules, source=data["source"],
+    )
+
+
+def _check_unique(doc: YamlDocument, rules: tuple[Rule, ...]) -> None:
+    """A rule id may appear twice only with two different conditions (CEA-BILAN)."""
+    seen: dict[tuple[str, Condition], int] = {}
+    errors = []
+    for index, rule in enumerate(rules):
+        key = (rule.id, rule.condition)
+        if key in seen:
+            errors.append(InputError(
+                f"règle « {rule.id} » en double (déjà définie règle n°{seen[key] + 1}) : "
+                "donnez-lui une autre condition ou un autre id",
+                doc.path, doc.line_of(("regles", index, "id")), f"regles[{index}].id"))
+        seen[key] = index
+    if errors:
+        raise InputErrors(errors)
+
+
+def _rule(item: dict[str, Any]) -> Rule:
+    check = Check(item["controle"])
+    return Rule(
+        id=item["id"], check=check, label=item["libelle"],
+        measures=tuple(Measure(m) for m in item["dispositifs"]),
+        severity=_SEVERITY[item["gravite"]], source=item["source"],
+        document=DocumentType(item["piece"]) if "piece" in item else None,
+        deadline=_deadline(item["echeance"]) if "echeance" in item else None,
+        signatories=frozenset(Role(r) for r in item.get("signataires", ())),
+        required=item.get("obligatoire", True) and check in _DOCUMENT_CHECKS,
+        condition=Condition(item.get("condition", "toujours")),
+        periodicity=Periodicity(item.get("periodicite", "aucune")),
+        limits=_limits(item.get("limites", {})),
+        interpretation=item.get("interpretation"), reason=item.get("raison"),
+    )
+
+
+def _deadline(data: dict[str, Any]) -> Deadline:
+    fixed = None
+    if "jour_fixe" in data:
+        month, day = data["jour_fixe"].split("-")
+        fixed = (int(month), int(day))
+    return Deadline(
+        anchor=Anchor(data["ancre"]), offset=data["delai"], counting=Counting(data["decompte"]),
+        extend=data["prorogation"],
+        event=EventType(data["evenement"]) if "evenement" in data else None, fixed_day=fixed,
+    )
+
+
+def _limits(data: dict[str, Any]) -> Limits:
+    def event(key: str) -> EventType | None:
+        return EventType(data[key]) if key in data else None
+
+    return Limits(
+        min_months=data.get("duree_min_mois"), max_months=data.get("duree_max_mois"),
+        max_by_rank=tuple(data.get("max_par_rang", ())), max_total=data.get("total_max_mois"),
+        max_first_by_motif=MappingProxyType(dict(data.get("premiere_periode_par_motif", {}))),
+        retroactive_motifs=frozenset(data.get("motifs_retroactifs", ())),
+        start_until_month_end=data.get("jusqu_a_fin_du_mois", False),
+        overlap_max_months=data.get("chevauchement_max_mois", 0), cap=data.get("plafond"),
+        min_visits=MappingProxyType(dict(data.get("visites_min", {}))),
+        consecutive=data.get("consecutifs"), min_attempts=data.get("tentatives_min"),
+        expected=event("attendu"), reset=event("remise_a_zero"),
+    )

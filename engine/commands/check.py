@@ -1,0 +1,71 @@
+"""`fsl check DIR`: submitted documents against the deadlines and signatures of a rules set."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from engine.checker.report import result_json, write_atomically
+from engine.checker.report_html import write_html
+from engine.checker.report_xlsx import write_xlsx
+from engine.checker.ruleset import DEFAULT_RULES, load_ruleset
+from engine.checker.run import CheckResult, run_check
+from engine.commands.options import parse_day
+
+SEVERITY_FR = {"error": "ERREUR", "warning": "attention"}
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("check", help="contrôler les pièces reçues (échéances, signatures)")
+    parser.add_argument("folder", type=Path, metavar="DOSSIER",
+                        help="dossier des pièces : mesures.csv, documents.csv, evenements.csv, fichiers/")
+    parser.add_argument("--as-of", type=parse_day, default=None, metavar="DATE",
+                        help="date du contrôle, AAAA-MM-JJ ou JJ/MM/AAAA (défaut : aujourd'hui)")
+    parser.add_argument("--regles", default=DEFAULT_RULES, metavar="NOM",
+                        help="règles de conventions/regles/ (défaut : pas-de-calais ; cea pour l'Alsace)")
+    parser.add_argument("--json", action="store_true", help="écrire les constats en JSON sur la sortie")
+    parser.add_argument("--html", type=Path, metavar="FICHIER", help="écrire le rapport HTML")
+    parser.add_argument("--xlsx", type=Path, metavar="FICHIER", help="écrire le tableau XLSX des constats")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    as_of = args.as_of or date.today()  # the only place the checker reads the clock
+    ruleset = load_ruleset(args.regles)
+    result = run_check(args.folder, as_of, ruleset, progress=_progress())
+    if args.html:
+        write_atomically(args.html, lambda path: write_html(result, path))
+    if args.xlsx:
+        write_atomically(args.xlsx, lambda path: write_xlsx(result, path))
+    if args.json:
+        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+    else:
+        _print_text(result)
+    return 1 if result.errors else 0
+
+
+def _print_text(result: CheckResult) -> None:
+    for f in result.findings:
+        where = " ".join(filter(None, [f.association, f.mesure_id, f.document_id]))
+        print(f"{SEVERITY_FR[f.severity.value]} {f.rule} {where} : {f.message}")
+    print(f"Contrôle au {result.as_of} ({result.ruleset.name}) : {result.measures} mesure(s), "
+          f"{result.documents} pièce(s), {result.errors} erreur(s), {result.warnings} avertissement(s).")
+
+
+def _progress():
+    """A progress line on a terminal while the files are read; nothing when piped."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+
+    console = Console(stderr=True)
+
+    def show(done: int, total: int) -> None:
+        console.print(f"Lecture des fichiers : {done}/{total}", end="\r", highlight=False)
+        if done == total:
+            console.print()
+
+    return show
