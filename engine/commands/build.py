@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
+from pathlib import Path
 
 from engine.build import BuildOptions, table_step
 from engine.commands.avenants import avenants_step
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
+from engine.manifest import build_inputs, write_manifest
+from engine.pack.write import pack_step
 from engine.render.output import staged
 
-STEPS = [table_step, avenants_step]
+STEPS = [table_step, avenants_step, pack_step]
 
 
 def register(sub) -> None:
@@ -30,7 +34,24 @@ def run(args: argparse.Namespace) -> int:
         for step in STEPS:
             paths = step(loaded.conventions, args.year, stage, options)
             written += [path.relative_to(stage) for path in paths]
-    print(f"{len(written)} fichier(s) écrit(s) dans {target} :")
-    for path in written:
-        print(f"  {path}")
+        inputs = build_inputs(loaded.conventions, args.year)
+        written.append(write_manifest(stage, inputs, args.year).relative_to(stage))
+    print("\n".join(summary(target, written, len(inputs))))
     return 0
+
+
+def summary(target: Path, written: list[Path], inputs: int) -> list[str]:
+    """« 66 fichiers écrits dans output/2026 » then one line per file or folder, counted by kind."""
+    lines = [f"{len(written)} fichiers écrits dans {target} :"]
+    folders: dict[str, Counter] = {}
+    for path in written:
+        if len(path.parts) == 1:
+            note = f" (empreintes SHA-256 de {inputs} entrées et {len(written) - 1} sorties)" \
+                if path.name == "manifest.json" else ""
+            lines.append(f"  {path}{note}")
+        else:
+            folders.setdefault(path.parts[0], Counter())[path.suffix.lstrip(".").upper()] += 1
+    for folder, kinds in folders.items():
+        counted = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+        lines.append(f"  {folder}/ : {counted}")
+    return lines
