@@ -189,11 +189,11 @@ def load_submission(folder: Path) -> Submission:
     if not folder.is_dir():
         raise InputErrors([InputError("dossier des pièces introuvable", folder)])
     errors: list[InputError] = []
-    measures = _measures(folder / "mesures.csv", errors)
+    measures, known = _measures(folder / "mesures.csv", errors)
     by_id = {m.mesure_id: m for m in measures}
-    documents = _documents(folder / "documents.csv", by_id, errors)
+    documents = _documents(folder / "documents.csv", by_id, known, errors)
     events_path = folder / "evenements.csv"
-    events = _events(events_path, by_id, errors) if events_path.exists() else []
+    events = _events(events_path, known, errors) if events_path.exists() else []
     if errors:
         shown = errors[:MAX_ERRORS]
         if len(errors) > MAX_ERRORS:
@@ -202,11 +202,15 @@ def load_submission(folder: Path) -> Submission:
     return Submission(tuple(measures), tuple(documents), tuple(events))
 
 
-def _measures(path: Path, errors: list[InputError]) -> list[MeasureRecord]:
+def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord], set[str] | None]:
+    """The valid measures, and every mesure_id the file names (None when the file is unusable),
+    so that a bad cell in one row does not echo as "unknown measure" in the other files."""
     records: list[MeasureRecord] = []
     lines: dict[str, int] = {}
     renewals: list[tuple[Row, str]] = []
+    known: set[str] | None = None
     for row in _required_file(path, MEASURES, errors):
+        known = (known or set()) | {row.cells["mesure_id"]}
         record = _measure(row)
         if record is None:
             continue
@@ -218,10 +222,10 @@ def _measures(path: Path, errors: list[InputError]) -> list[MeasureRecord]:
         if record.renews:
             renewals.append((row, record.renews))
     for row, renews in renewals:
-        if renews not in lines or renews == row.cells["mesure_id"]:
+        if renews not in known or renews == row.cells["mesure_id"]:
             row.error("renouvellement_de",
                       f"« {_shown(renews)} » ne désigne aucune autre mesure de mesures.csv")
-    return records
+    return records, known
 
 
 def _measure(row: Row) -> MeasureRecord | None:
@@ -253,12 +257,12 @@ def _check_kind(row: Row, measure: Measure, kind: str) -> None:
 
 
 def _documents(
-    path: Path, measures: dict[str, MeasureRecord], errors: list[InputError],
+    path: Path, measures: dict[str, MeasureRecord], known: set[str] | None, errors: list[InputError],
 ) -> list[DocumentRecord]:
     records: list[DocumentRecord] = []
     lines: dict[str, int] = {}
     for row in _required_file(path, DOCUMENTS, errors):
-        record = _document(row, measures)
+        record = _document(row, measures, known)
         if record is None:
             continue
         if record.document_id in lines:
@@ -270,7 +274,7 @@ def _documents(
     return records
 
 
-def _document(row: Row, measures: dict[str, MeasureRecord]) -> DocumentRecord | None:
+def _document(row: Row, measures: dict[str, MeasureRecord], known: set[str] | None) -> DocumentRecord | None:
     before = len(row.errors)
     mesure_id = row.text("mesure_id", False, _ID)
     association = row.text("association", True, _SLUG, "acarlogi")
@@ -282,7 +286,7 @@ def _document(row: Row, measures: dict[str, MeasureRecord]) -> DocumentRecord | 
         file=_file_name(row), declared=_roles(row),
     )
     measure = measures.get(mesure_id or "")
-    if mesure_id and measure is None:
+    if mesure_id and known is not None and mesure_id not in known:
         row.error("mesure_id", f"« {mesure_id} » ne figure pas dans mesures.csv")
     elif measure is not None and association and measure.association != association:
         row.error("association", f"« {association} » alors que la mesure {mesure_id} "
@@ -318,13 +322,13 @@ def _roles(row: Row) -> frozenset[Role]:
     return frozenset(roles)
 
 
-def _events(path: Path, measures: dict[str, MeasureRecord], errors: list[InputError]) -> list[EventRecord]:
+def _events(path: Path, known: set[str] | None, errors: list[InputError]) -> list[EventRecord]:
     records = []
     for row in read_rows(path, EVENTS, errors):
         before = len(row.errors)
         mesure_id = row.text("mesure_id", True, _ID, "M-0001")
         kind, day = row.choice("type_evenement", EventType), row.day("date", True)
-        if mesure_id and mesure_id not in measures:
+        if mesure_id and known is not None and mesure_id not in known:
             row.error("mesure_id", f"« {mesure_id} » ne figure pas dans mesures.csv")
         if len(row.errors) == before:
             records.append(EventRecord(mesure_id=mesure_id, type=kind, day=day, line=row.line))

@@ -1,0 +1,98 @@
+"""Example AML measures (aide à la médiation locative), clean or with one injected fault (004 annexe AML)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from engine.calendar import add_months, end_of_month, first_of_next_month
+from engine.checker.examples.asll import asll_period_chain
+from engine.checker.examples.plan import Piece, Plan, add_row, day_between, due_forward, end_of, place
+
+AML_FAULTS = ("aml_first_long", "aml_fourth", "cteop_late", "cteop_unsigned", "aml_bilan_missing",
+              "aml_absence", "aml_relay_overlap", "echec_late")
+
+
+def aml(plan: Plan, association: str, fault: str | None = None) -> None:
+    periods = [9, 9] if fault is None and plan.rng.random() < 0.3 else [9]
+    start = first_of_next_month(day_between(plan, date(2025, 5, 1), plan.as_of - timedelta(days=40)))
+    renews = ""
+    if fault == "aml_first_long":
+        periods = [10]
+    elif fault == "aml_fourth":
+        periods, start = [9, 9, 6, 3], date(2024, 3, 1)
+    elif fault in ("aml_absence", "echec_late", "aml_bilan_missing"):
+        start = first_of_next_month(day_between(plan, date(2025, 5, 1), add_months(plan.as_of, -11)))
+    elif fault == "aml_relay_overlap" or (fault is None and plan.rng.random() < 0.15):
+        renews, start = _relay(plan, association, overlap_months=5 if fault else 2)
+    _aml_chain(plan, association, periods, start, renews, fault)
+
+
+def _relay(plan: Plan, association: str, overlap_months: int) -> tuple[str, date]:
+    """An ASLL measure that an AML measure takes over (renouvellement_de), starting before its end."""
+    decision = day_between(plan, date(2025, 5, 1), add_months(plan.as_of, -14))
+    asll_id = asll_period_chain(plan, association, [12], decision)
+    row = next(r for r in plan.measures if r["mesure_id"] == asll_id)
+    asll_end = end_of(row["date_debut"], 12)
+    start = add_months(asll_end + timedelta(days=1), -overlap_months)
+    if overlap_months > 3:
+        plan.expect("AML-CUMUL", association, "chevauchement", mesure_id=plan.measure_id(),
+                    due=asll_end + timedelta(days=1))
+    return asll_id, start
+
+
+def _aml_chain(plan: Plan, association: str, periods: list[int], start: date, renews: str,
+               fault: str | None) -> None:
+    kind = plan.rng.choice(("simple", "renforcee"))
+    for rank, months in enumerate(periods, start=1):
+        if start > plan.as_of:
+            return
+        mesure_id = add_row(plan, association, "AML", type=kind, date_debut=start, duree_mois=months,
+                            renouvellement_de=renews)
+        end = end_of(start, months)
+        if rank == 1:
+            place(plan, _cteop(plan, association, mesure_id, start, fault))
+            _aml_events(plan, association, mesure_id, start, end, fault)
+        if (fault == "aml_first_long" and rank == 1) or (fault == "aml_fourth" and rank == 4):
+            motif = "au plus 9 mois" if rank == 1 else "période n°4"
+            plan.expect("AML-DURATION", association, motif, mesure_id=mesure_id)
+        place(plan, Piece("AML-BILAN-FINAL", "bilan_final", association, add_months(end, -1), mesure_id,
+                          roles=("menage",), missing=fault == "aml_bilan_missing" and rank == 1,
+                          title="Bilan final AML"))
+        renews, start = mesure_id, end + timedelta(days=1)
+
+
+def _cteop(plan: Plan, association: str, mesure_id: str, start: date, fault: str | None) -> Piece:
+    return Piece("AML-CTEOP", "cteop", association, due_forward(plan, start), mesure_id,
+                 roles=("menage", "association", "bailleur"), late=9 if fault == "cteop_late" else 0,
+                 unsigned=("bailleur",) if fault == "cteop_unsigned" else (),
+                 title="Contrat tripartite d'engagements et d'objectifs partagés (CTEOP)")
+
+
+def _aml_events(plan: Plan, association: str, mesure_id: str, start: date, end: date,
+                fault: str | None) -> None:
+    if fault == "aml_absence" or (fault is None and plan.rng.random() < 0.3):
+        _tracked_visits(plan, association, mesure_id, start, end, fault == "aml_absence")
+    elif fault == "echec_late" or (fault is None and plan.rng.random() < 0.15):
+        left = min(end, plan.as_of - timedelta(days=45))
+        if left < start:
+            return
+        plan.event(mesure_id, "sortie_logement", left, f"départ de {plan.household()}")
+        place(plan, Piece("AML-ECHEC", "demande_echec", association, due_forward(plan, left), mesure_id,
+                          late=5 if fault == "echec_late" else 0, title="Demande de prise en charge"))
+
+
+def _tracked_visits(plan: Plan, association: str, mesure_id: str, start: date, end: date, gap: bool) -> None:
+    months, day = [], start
+    while day <= min(end, plan.as_of):
+        months.append(day)
+        day = first_of_next_month(day)
+    silent = set(months[1:3]) if gap else set()
+    for first in months:
+        if first in silent:
+            continue
+        last = min(end_of_month(first), plan.as_of, end)
+        for _ in range(2):
+            plan.event(mesure_id, "visite", day_between(plan, first, last), "visite au domicile")
+    if gap:
+        plan.expect("AML-ABSENCE", association, "aucune visite", mesure_id=mesure_id,
+                    due=end_of_month(months[2]))

@@ -1,0 +1,56 @@
+"""Association-level documents: monthly occupancy tables, yearly activity grids, amendments."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from engine.calendar import add_months, end_of_month, extend_to_working_day, months_between
+from engine.checker.examples.plan import Piece, Plan, place
+
+CHECKED_FROM = date(2025, 7, 1)  # conventions/regles/pas-de-calais.yaml, controle_depuis
+
+
+def active_months(plan: Plan, association: str, dispositifs: tuple[str, ...]) -> list[tuple[int, int]]:
+    months: set[tuple[int, int]] = set()
+    for row in plan.measures:
+        if row["association"] != association or row["dispositif"] not in dispositifs:
+            continue
+        start = row["date_debut"]
+        end = add_months(start, int(row["duree_mois"])) - timedelta(days=1)
+        first, last = max(start, CHECKED_FROM), min(end, plan.as_of)
+        if first <= last:
+            months.update(months_between(first, last))
+    return sorted(months)
+
+
+def occupancy_tables(plan: Plan, association: str, faults: tuple[str, ...] = ()) -> None:
+    """FAL-OCCUPATION: month M due the last day of M+1, extended (art. 642)."""
+    months = active_months(plan, association, ("FAL",))
+    for index, (year, month) in enumerate(months):
+        first = date(year, month, 1)
+        due = extend_to_working_day(end_of_month(add_months(first, 1)), plan.holidays)
+        piece = Piece("FAL-OCCUPATION", "tableau_occupation", association, due,
+                      period=f"{year:04d}-{month:02d}", title="Tableau d'occupation des logements")
+        if index == 1 and "late" in faults:
+            piece.late = 4
+        if index == 2 and "missing" in faults:
+            piece.missing = True
+        place(plan, piece)
+
+
+def activity_grids(plan: Plan, association: str, fault: str | None = None) -> None:
+    """BILAN-ANNUEL: the grid of year N by 1 February N+1, extended (art. 642)."""
+    years = sorted({year for year, _ in active_months(plan, association, ("ASLL", "AML", "FAL"))})
+    for index, year in enumerate(years):
+        due = extend_to_working_day(date(year + 1, 2, 1), plan.holidays)
+        place(plan, Piece("BILAN-ANNUEL", "grille_activite", association, due, period=str(year),
+                          late=12 if fault == "late" and index == 0 else 0,
+                          missing=fault == "missing" and index == 0, title="Grille d'activité"))
+
+
+def amendment(plan: Plan, association: str, unsigned: bool = False) -> None:
+    """AVENANT-SIGN: the 2026 amendment, signed by the Département and the association."""
+    received = date(2026, 6, 10) + timedelta(days=plan.rng.randint(0, 40))
+    place(plan, Piece("AVENANT-SIGN", "avenant", association, None, period="2026",
+                      roles=("departement", "association"), received=received,
+                      unsigned=("association",) if unsigned else (), title="Avenant financier 2026"))

@@ -1,0 +1,152 @@
+"""Generate an example submissions folder: the register, the files (signed for real), the truth."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from engine.checker.examples import association, pdf
+from engine.checker.examples.aml import AML_FAULTS, aml
+from engine.checker.examples.asll import ASLL_FAULTS, asll
+from engine.checker.examples.dsf import DSF_FAULTS, dsf
+from engine.checker.examples.fal import FAL_FAULTS, fal, over_cap
+from engine.checker.examples.pki import Kit, ca_pem, make_kit
+from engine.checker.examples.plan import FileSpec, Plan
+from engine.checker.registry import DOCUMENTS, EVENTS, MEASURES
+
+ASSOCIATIONS = (
+    "acarlogi", "habitat-insertion", "droit-au-travail", "la-sauvegarde-du-nord", "immobiliere-sociale-62",
+    "aide-aux-sans-abri", "apprentis-d-auteuil", "apsa-62", "audasse", "blanzly-pourre", "coin-familial",
+    "culture-et-liberte", "demain", "fiac-berck", "habitat-jeunes-haj", "3id", "vie-active-annezin",
+    "vie-active-arras", "vie-active-tutelles", "cheval-bleu", "restos-du-coeur-artois", "mahra-le-toit",
+    "pole-territoire-maritime", "4aj", "rencontres-et-loisirs", "solidaritoit", "residence-pour-tous")
+CAP_ASSOCIATION = "residence-pour-tous"
+FULL_YEAR = {"ASLL": 2900, "AML": 200, "FAL": 550, "DSF": 1050}  # 2025 activity report orders of magnitude
+SMALL = {"ASLL": 12, "AML": 5, "FAL": 6, "DSF": 8}
+FAULT_RATE = 0.015
+SIGNER_NAMES = {"instructeur": "Instructrice SLISL (exemple)",
+                "association": "Direction de l'association (exemple)",
+                "bailleur": "Bailleur social (exemple)", "departement": "Pour le Département, par délégation"}
+
+
+@dataclass(frozen=True)
+class Generated:
+    plan: Plan
+    kit: Kit
+    folder: Path
+
+
+def generate(out: Path, scale: str | float = "small", as_of: date = date(2026, 11, 22), seed: int = 2026,
+             canary: str | None = None) -> Generated:
+    """Write the example into `out` (created) and return the plan (with its ground truth) and the CA."""
+    plan = Plan(as_of=as_of, rng=random.Random(seed), canary=canary)
+    small = scale == "small"
+    factor = 1.0 if scale in ("full", "small") else float(scale)
+    counts = SMALL if small else {kind: round(count * factor) for kind, count in FULL_YEAR.items()}
+    names = ASSOCIATIONS[:5] if small else ASSOCIATIONS[:-1]
+    _measures(plan, names, counts, small)
+    over_cap(plan, CAP_ASSOCIATION)
+    _association_documents(plan, (*names, CAP_ASSOCIATION))
+    kit = make_kit({"menage": plan.household(), **SIGNER_NAMES})
+    folder = Path(out)
+    write(plan, kit, folder, {"echelle": scale, "graine": seed})
+    return Generated(plan=plan, kit=kit, folder=folder)
+
+
+def _measures(plan: Plan, names: tuple[str, ...], counts: dict[str, int], small: bool) -> None:
+    """Every fault once (so the example shows each rule), then clean measures with a few faults."""
+    makers = {"ASLL": (asll, ASLL_FAULTS), "AML": (aml, AML_FAULTS), "FAL": (fal, FAL_FAULTS),
+              "DSF": (dsf, DSF_FAULTS)}
+    for kind, (make, faults) in makers.items():
+        for index, fault in enumerate(faults):
+            make(plan, names[index % len(names)], fault)
+        for index in range(counts[kind]):
+            fault = None
+            if not small and plan.rng.random() < FAULT_RATE:
+                fault = plan.rng.choice(faults)
+            make(plan, _owner(plan, names, kind, index), fault)
+    for index in range(2 if small else counts["DSF"] // 10):
+        dsf(plan, names[index % len(names)], closed_door=True)
+
+
+def _owner(plan: Plan, names: tuple[str, ...], kind: str, index: int) -> str:
+    """FAL measures spread over many associations, so none passes the cap of 30 by chance."""
+    return names[index % len(names)] if kind == "FAL" else plan.rng.choice(names)
+
+
+def _association_documents(plan: Plan, names: tuple[str, ...]) -> None:
+    for index, name in enumerate(names):
+        association.occupancy_tables(plan, name, ("late", "missing") if index == 1 else ())
+        association.activity_grids(plan, name, {0: "late", 2: "missing"}.get(index))
+        association.amendment(plan, name, unsigned=index == 3)
+
+
+def write(plan: Plan, kit: Kit, folder: Path, meta: dict) -> None:
+    files = folder / "fichiers"
+    files.mkdir(parents=True, exist_ok=True)
+    _csv(folder / "mesures.csv", MEASURES, plan.measures)
+    _csv(folder / "documents.csv", DOCUMENTS, plan.documents)
+    _csv(folder / "evenements.csv", EVENTS, sorted(plan.events, key=lambda e: (e["mesure_id"], e["date"])))
+    names = {d["document_id"]: d["fichier"] for d in plan.documents}
+    for doc_id, spec in plan.files.items():
+        content = render(plan, kit, spec)
+        if content is not None:
+            (files / names[doc_id]).write_bytes(content)
+    (folder / "ac-exemple.pem").write_bytes(ca_pem(kit))
+    truth = {"as_of": plan.as_of.isoformat(), "regles": "pas-de-calais", **meta,
+             "constats": sorted(plan.truth, key=lambda t: json.dumps(t, sort_keys=True)),
+             "signatures_intactes": plan.intact_signed}
+    text = json.dumps(truth, ensure_ascii=False, indent=1) + "\n"
+    (folder / "verite.json").write_text(text, encoding="utf-8")
+
+
+def _csv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+        writer.writerow(columns)
+        for index, row in enumerate(rows):
+            writer.writerow([_cell(row.get(c), french=index % 7 == 3) for c in columns])
+
+
+def _cell(value, french: bool) -> str:
+    """Dates mostly AAAA-MM-JJ, one row in seven JJ/MM/AAAA: both forms of INTERFACES.md."""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y") if french else value.isoformat()
+    return "" if value is None else str(value)
+
+
+def render(plan: Plan, kit: Kit, spec: FileSpec) -> bytes | None:
+    if spec.kind == "absent":
+        return None
+    if spec.kind == "text":
+        return ("Courrier scanné illisible\n" + "\n".join(spec.lines)).encode("utf-8")
+    if spec.kind == "garbage":
+        return b"%PDF-1.7\n" + bytes(plan.rng.getrandbits(8) for _ in range(1500))
+    if spec.kind == "docx":
+        return _docx(spec.lines)
+    data = pdf.document(spec.lines)
+    if spec.empty_roles:
+        data = pdf.with_empty_fields(data, [f"sig_{r}" for r in spec.empty_roles])
+    for role in spec.signed_roles:
+        data = pdf.signed(data, f"sig_{role}", kit.signers[role])
+    if spec.tamper == "modified":
+        data = pdf.modified_after_signing(data, "Texte remplacé après la signature")
+    elif spec.tamper == "flipped":
+        data = pdf.flipped(data)
+    return data
+
+
+def _docx(lines: list[str]) -> bytes:
+    from docx import Document
+
+    document = Document()
+    for line in lines:
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
