@@ -66,7 +66,10 @@ def pdf_evidence(data: bytes, trust_roots: Sequence[bytes], moment: datetime) ->
 
 def _opened(data: bytes) -> PdfReader:
     """The PDF opened with pypdf, its page tree walked: the file a person would see."""
-    reader = PdfReader(io.BytesIO(data), strict=False)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+    except NotImplementedError:
+        raise Unreadable("PDF chiffré pour des certificats : chiffrement non pris en charge") from None
     if reader.is_encrypted and not _opens_without_password(reader):
         raise Unreadable("PDF protégé par un mot de passe")
     if len(reader.pages) == 0:

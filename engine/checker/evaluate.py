@@ -63,7 +63,7 @@ def unreadable_files(
         seen = evidence.get(doc.document_id)
         if doc.received > as_of or seen is None or seen.status is not FileStatus.UNREADABLE:
             continue
-        message = f"{DOCUMENT_LABELS[doc.type]} : fichier « {doc.file} » illisible ({seen.reason})"
+        message = f"{DOCUMENT_LABELS[doc.type]} : fichier « {doc.file} » illisible : {seen.reason}"
         found.append(Finding(
             rule=UNREADABLE_RULE, severity=Severity.ERROR, association=doc.association,
             mesure_id=doc.mesure_id, document_id=doc.document_id, message=message, due=None,

@@ -68,8 +68,9 @@ def _file_signature_findings(rule: Rule, doc: DocumentRecord, evidence: FileEvid
     untrusted = [s for s in evidence.signatures if s.signed and s.problem is None and not s.trusted]
     if untrusted:
         names = ", ".join(f"« {s.field} »" for s in untrusted)
+        plural = "s" if len(untrusted) > 1 else ""
         found.append(_finding(
-            rule, doc, f"{label} : signature {names} intacte, mais certificat non reconnu "
+            rule, doc, f"{label} : signature{plural} {names} intacte{plural}, mais certificat non reconnu "
             "(autorité de certification hors de la liste de confiance)",
             Evidence.SIGNATURE, Severity.WARNING))
     return found
