@@ -170,6 +170,7 @@ class RuleSet:
     checked_from: date
     rules: tuple[Rule, ...]
     source: str
+    trust_roots: tuple[bytes, ...] = ()  # DER certificates of the trusted signing authorities
 
     def active(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.check is not Check.MANUEL)

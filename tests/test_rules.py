@@ -332,3 +332,18 @@ def test_cea_plan_uses_alsace_holidays() -> None:
     [found] = run([m], [doc(kind=DocumentType.PLAN_INTERVENTION, received=date(2025, 12, 30))],
                   rules=CEA, only={"CEA-PLAN"})
     assert found.due == date(2025, 12, 29)  # 26 December is a holiday in Alsace-Moselle
+
+
+def test_trusted_certificates_are_read_beside_the_rules(tmp_path: Path) -> None:
+    from engine.checker.examples.pki import ca_pem, make_kit
+
+    kit = make_kit({"menage": "X"})
+    (tmp_path / "ac.pem").write_bytes(ca_pem(kit))
+    text = (RULES_DIR / "cea.yaml").read_text(encoding="utf-8")
+    text = text.replace("controle_depuis: 2024-01-01",
+                        "controle_depuis: 2024-01-01\ncertificats_confiance: [ac.pem]")
+    rules = build_ruleset(parse_yaml(text, tmp_path / "cea.yaml"))
+    assert rules.trust_roots == (kit.ca_der,)
+    with pytest.raises(InputErrors) as caught:
+        build_ruleset(parse_yaml(text.replace("ac.pem", "absent.pem"), tmp_path / "cea.yaml"))
+    assert "certificat « absent.pem » introuvable" in str(caught.value)

@@ -57,7 +57,36 @@ def build_ruleset(doc: YamlDocument) -> RuleSet:
         name=data["nom"], territory=data["territoire"], country=feries["pays"],
         subdivision=feries["subdivision"], alert_days=data["alerte_jours"],
         checked_from=date.fromisoformat(data["controle_depuis"]), rules=rules, source=data["source"],
+        trust_roots=_trust_roots(doc),
     )
+
+
+def _trust_roots(doc: YamlDocument) -> tuple[bytes, ...]:
+    """The certificates named in `certificats_confiance` (PEM or DER, beside the rules file)."""
+    roots = []
+    for index, name in enumerate(doc.data.get("certificats_confiance", ())):
+        path = doc.path.parent / name
+        where = (doc.path, doc.line_of(("certificats_confiance", index)), f"certificats_confiance[{index}]")
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raise InputErrors([InputError(f"certificat « {name} » introuvable à côté du fichier de règles",
+                                          *where)]) from None
+        try:
+            roots.append(_der(raw))
+        except ValueError:
+            raise InputErrors([InputError(f"« {name} » n'est pas un certificat X.509 (PEM ou DER)",
+                                          *where)]) from None
+    return tuple(roots)
+
+
+def _der(raw: bytes) -> bytes:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    cert = x509.load_pem_x509_certificate(raw) if raw.lstrip().startswith(b"-----") \
+        else x509.load_der_x509_certificate(raw)
+    return cert.public_bytes(Encoding.DER)
 
 
 def _check_unique(doc: YamlDocument, rules: tuple[Rule, ...]) -> None:

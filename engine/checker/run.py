@@ -35,9 +35,13 @@ def run_check(
     folder: Path, as_of: date, ruleset: RuleSet, trust_roots: Sequence[bytes] = (),
     limits: FileLimits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None,
 ) -> CheckResult:
-    """Check the submissions `folder` as of `as_of`; raises `InputErrors` on a bad register only."""
+    """Check the submissions `folder` as of `as_of`; raises `InputErrors` on a bad register only.
+
+    Signatures are trusted when their chain reaches the rules set's `certificats_confiance` or
+    one of `trust_roots` (DER)."""
     submission = load_submission(folder)
-    evidence = read_evidence(folder, submission.documents, as_of, trust_roots, limits, progress)
+    trusted = (*ruleset.trust_roots, *trust_roots)
+    evidence = read_evidence(folder, submission.documents, as_of, trusted, limits, progress)
     holidays = holiday_calendar(ruleset.country, ruleset.subdivision)
     findings = evaluate(ruleset, submission, evidence, as_of, holidays)
     return CheckResult(as_of=as_of, ruleset=ruleset, findings=tuple(findings),
