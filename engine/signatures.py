@@ -91,7 +91,8 @@ def _validated(data: bytes, trust_roots: Sequence[bytes], moment: datetime) -> t
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         if reader.encrypted:
             reader.decrypt("")
-        names = [name for name, value, _ in enumerate_sig_fields(reader, filled_status=None) if value is None]
+        fields = enumerate_sig_fields(reader, filled_status=None)
+        names = [str(name) for name, value, _ in fields if value is None]
         embedded = reader.embedded_signatures
     except (PdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
         return (SignatureEvidence(field="?", role=None, signed=True,
@@ -104,7 +105,7 @@ def _validated(data: bytes, trust_roots: Sequence[bytes], moment: datetime) -> t
 def _one_signature(
     sig: EmbeddedPdfSignature, trust_roots: list[x509.Certificate], moment: datetime,
 ) -> SignatureEvidence:
-    name = sig.field_name or "?"
+    name = str(sig.field_name or "?")  # a plain str: pyHanko's string object drags its whole reader
     context = ValidationContext(trust_roots=trust_roots, allow_fetching=False, moment=moment,
                                 revocation_mode="soft-fail")
     try:

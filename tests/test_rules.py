@@ -347,3 +347,16 @@ def test_trusted_certificates_are_read_beside_the_rules(tmp_path: Path) -> None:
     with pytest.raises(InputErrors) as caught:
         build_ruleset(parse_yaml(text.replace("ac.pem", "absent.pem"), tmp_path / "cea.yaml"))
     assert "certificat « absent.pem » introuvable" in str(caught.value)
+
+
+def test_broken_signature_on_a_document_no_rule_expects() -> None:
+    dsf = measure(dispositif=Measure.DSF, kind="", decision=None, start=None, months=None,
+                  hearing=date(2026, 5, 11))
+    stray = doc(kind=DocumentType.CET, received=date(2026, 4, 20), file="D-1.pdf")
+    evidence = {"D-1": FileEvidence(FileStatus.READ, signatures=(
+        SignatureEvidence("sig_menage", Role.MENAGE, signed=True, problem="empreinte incorrecte"),))}
+    [found] = run([dsf], [stray], evidence=evidence, only={"FICHIER-ILLISIBLE"})
+    assert found.evidence is Evidence.SIGNATURE and "aucune règle n'attend" in found.message
+    intact = {"D-1": FileEvidence(FileStatus.READ, signatures=(
+        SignatureEvidence("sig_menage", Role.MENAGE, signed=True),))}
+    assert run([dsf], [stray], evidence=intact, only={"FICHIER-ILLISIBLE"}) == []

@@ -122,3 +122,11 @@ def test_encrypted_pdf_is_unreadable() -> None:
 def test_corpus_sneaky_and_coverage_anomalies_are_never_valid(name: str) -> None:
     evidence = pdf_evidence((CORPUS / "pyhanko" / name).read_bytes(), (), MOMENT)
     assert any(s.signed and s.problem for s in evidence.signatures), name
+
+
+def test_evidence_is_plain_data_small_to_send_between_processes(kit, signed_cet) -> None:
+    import pickle
+
+    evidence = pdf_evidence(signed_cet, (kit.ca_der,), MOMENT)
+    assert all(type(s.field) is str and type(s.signer) is str for s in evidence.signatures)
+    assert len(pickle.dumps(evidence)) < 3000

@@ -12,6 +12,7 @@ from engine.calendar import months_between
 from engine.checker.context import DOCUMENT_LABELS, Context, days, finding
 from engine.checker.signatories import signature_findings
 from engine.rules import (
+    Check,
     Condition,
     DocumentRecord,
     EventType,
@@ -50,6 +51,20 @@ def applies(condition: Condition, measure: MeasureRecord, ctx: Context) -> bool:
     if condition is Condition.SANS_PORTE_CLOSE:
         return not ctx.events_of(measure.mesure_id, EventType.PORTE_CLOSE)
     return True
+
+
+def expected(doc: DocumentRecord, ruleset, ctx: Context) -> bool:
+    """Whether a document rule of `ruleset` covers `doc` (its type, its measure, its condition)."""
+    measure = ctx.measures.get(doc.mesure_id or "")
+    for rule in ruleset.active():
+        if rule.document is not doc.type:
+            continue
+        if rule.check is Check.PIECE_PERIODIQUE and doc.mesure_id is None:
+            return True
+        if (rule.check is Check.PIECE and measure is not None and measure.measure in rule.measures
+                and applies(rule.condition, measure, ctx)):
+            return True
+    return False
 
 
 def is_renewal(measure: MeasureRecord, ctx: Context) -> bool:

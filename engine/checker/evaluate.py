@@ -14,6 +14,7 @@ from engine.checker import deadlines, events, periods
 from engine.checker.context import DOCUMENT_LABELS, Context, build_context
 from engine.rules import (
     Check,
+    DocumentRecord,
     Evidence,
     FileEvidence,
     FileStatus,
@@ -51,7 +52,25 @@ def evaluate(
     found = unreadable_files(submission, evidence, as_of)
     for rule in ruleset.active():
         found.extend(EVALUATORS[rule.check](rule, ctx))
+    found.extend(unexpected_signed_files(ruleset, ctx))
     return sorted(set(found), key=Finding.sort_key)
+
+
+def unexpected_signed_files(ruleset: RuleSet, ctx: Context) -> list[Finding]:
+    """A broken signature in a file no rule expects (a CET for a DSF...) is still an error."""
+    found = []
+    for docs in (*ctx.documents.values(), *ctx.association_documents.values()):
+        for doc in docs:
+            seen = ctx.evidence.get(doc.document_id)
+            if seen is None or seen.status is not FileStatus.READ or deadlines.expected(doc, ruleset, ctx):
+                continue
+            broken = [s for s in seen.signatures if s.signed and s.problem is not None]
+            if broken:
+                text = " ; ".join(f"« {s.field} » : {s.problem}" for s in broken)
+                message = (f"{DOCUMENT_LABELS[doc.type]} qu'aucune règle n'attend pour cette mesure : "
+                           f"signature invalide, {text}")
+                found.append(_file_finding(doc, message, Evidence.SIGNATURE))
+    return found
 
 
 def unreadable_files(
@@ -64,9 +83,13 @@ def unreadable_files(
         if doc.received > as_of or seen is None or seen.status is not FileStatus.UNREADABLE:
             continue
         message = f"{DOCUMENT_LABELS[doc.type]} : fichier « {doc.file} » illisible : {seen.reason}"
-        found.append(Finding(
-            rule=UNREADABLE_RULE, severity=Severity.ERROR, association=doc.association,
-            mesure_id=doc.mesure_id, document_id=doc.document_id, message=message, due=None,
-            received=doc.received, days_late=None, evidence=Evidence.FILE, source=UNREADABLE_SOURCE,
-        ))
+        found.append(_file_finding(doc, message, Evidence.FILE))
     return found
+
+
+def _file_finding(doc: DocumentRecord, message: str, evidence: Evidence) -> Finding:
+    return Finding(
+        rule=UNREADABLE_RULE, severity=Severity.ERROR, association=doc.association,
+        mesure_id=doc.mesure_id, document_id=doc.document_id, message=message, due=None,
+        received=doc.received, days_late=None, evidence=evidence, source=UNREADABLE_SOURCE,
+    )
