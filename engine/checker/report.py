@@ -61,6 +61,9 @@ def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     os.close(handle)
     try:
         write(Path(temporary))
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes 0600 files; a report is shared
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
