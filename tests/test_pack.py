@@ -74,14 +74,25 @@ def test_pack_writes_one_docx_per_part(pack_dir: Path) -> None:
     assert sorted(p.stem for p in pack_dir.iterdir()) == list(PARTS)
 
 
+PEOPLE_AND_VOTE = ("Secrétaire", "Étaient présents", "Excusé(s)", "Assistant également", "Pour :",
+                   "Contre :", "Abstention", "(Adopté)", ".....", "Signé", "|")
+
+
+def deliberation_lines() -> list[str]:
+    """004's deliberation, the people present and the vote aside (the pack leaves them to fill)."""
+    lines = seed_section("**DEPARTEMENT DU PAS-DE-CALAIS**", "**Annexe 1 :")
+    return [line for line in lines if not line.startswith(PEOPLE_AND_VOTE)]
+
+
+def report_lines() -> list[str]:
+    return seed_section("Pôle Solidarités", "SIGNE")
+
+
 @pytest.mark.skipif(not SEED.is_file(), reason="seed 004 absent")
 def test_deliberation_repeats_every_sentence_of_004_but_the_people_and_the_vote(pack_dir: Path) -> None:
     ours = text_of(pack_dir / "1_deliberation.docx")
-    skipped = ("Secrétaire", "Étaient présents", "Excusé(s)", "Assistant également", "Pour :",
-               "Contre :", "Abstention", "(Adopté)", ".....", "Signé")
-    for line in seed_section("**DEPARTEMENT DU PAS-DE-CALAIS**", "**Annexe 1 :"):
-        if not line.startswith(skipped) and not line.startswith("|"):
-            assert line.replace("27 associations", "2 associations") in ours, line
+    for line in deliberation_lines():
+        assert line.replace("27 associations", "2 associations") in ours, line
 
 
 def test_deliberation_leaves_the_people_and_the_vote_to_fill(pack_dir: Path) -> None:
@@ -95,8 +106,25 @@ def test_deliberation_leaves_the_people_and_the_vote_to_fill(pack_dir: Path) -> 
 @pytest.mark.skipif(not SEED.is_file(), reason="seed 004 absent")
 def test_report_repeats_rapport_21_with_the_2025_activity(pack_dir: Path) -> None:
     ours = text_of(pack_dir / "2_rapport.docx")
-    for line in seed_section("Pôle Solidarités", "SIGNE"):
+    for line in report_lines():
         assert line.replace("27 associations", "2 associations") in ours, line
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="seed 004 absent")
+def test_the_shipped_2026_pack_says_what_004_says(tmp_path: Path) -> None:
+    """The real data (27 associations): deliberation and report word for word, the 27 names in
+    annexe 1, the total of 004 annexe 3 in the report and in annexe 3."""
+    assert main(["pack", "2026", "--out", str(tmp_path)]) == 0
+    pack = tmp_path / "pack"
+    deliberation, report = text_of(pack / "1_deliberation.docx"), text_of(pack / "2_rapport.docx")
+    for line in deliberation_lines():
+        assert line in deliberation, line
+    for line in report_lines():
+        assert line in report, line
+    assert "s'élèvent à 4 139 361,80 €" in report
+    names = {row.cells[0].text for row in Document(pack / "3_annexe1_conventions.docx").tables[0].rows}
+    assert len(names - {"", "NOM DU PRESTATAIRE"}) == 27
+    assert "4 139 361,80" in text_of(pack / "5_annexe3_tableau_financier.docx")
 
 
 def test_report_carries_the_year_total_and_the_chart(pack_dir: Path) -> None:

@@ -59,6 +59,7 @@ def test_a_missing_pack_input_stops_the_whole_build(conventions: Path, tmp_path:
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 @pytest.mark.skipif(libreoffice_path() is None, reason="LibreOffice absent")
 @pytest.mark.skipif(len(list((REAL / "associations").glob("*.yaml"))) < 27,
                     reason="les 27 associations ne sont pas encore dans conventions/associations")

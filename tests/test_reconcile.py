@@ -67,14 +67,21 @@ def totals_2026(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def real_conventions() -> Path:
+    """The 27 associations of 2026 as shipped (read only)."""
+    return ROOT / "conventions"
+
+
 def run(conventions: Path, published: Path, capsys) -> tuple[int, str, str]:
     status = main(["reconcile", "2026", "--published", str(published), "--conventions", str(conventions)])
     captured = capsys.readouterr()
     return status, captured.out.replace("\u00a0", " "), captured.err
 
 
-def test_published_2026_table_shows_its_misprints(totals_2026: Path, capsys) -> None:
-    status, out, _ = run(totals_2026, PUBLISHED, capsys)
+@pytest.mark.parametrize("fixture", ["real_conventions", "totals_2026"])
+def test_published_2026_table_shows_its_misprints(fixture, request, capsys) -> None:
+    status, out, _ = run(request.getfixturevalue(fixture), PUBLISHED, capsys)
     assert status == 1
     where = f"{PUBLISHED}:46"
     assert (f"{where}: montant_gla: Totaux : imprimé 395 646,00, calculé 399 648,00 = "
@@ -89,7 +96,7 @@ def test_published_2026_table_shows_its_misprints(totals_2026: Path, capsys) -> 
     assert out.splitlines()[-1].startswith("18 désaccord(s) sur ")
 
 
-@pytest.mark.parametrize("fixture", ["small_conventions", "totals_2026"])
+@pytest.mark.parametrize("fixture", ["small_conventions", "totals_2026", "real_conventions"])
 def test_a_table_equal_to_the_engine_s_has_no_disagreement(fixture, request, tmp_path, capsys) -> None:
     conventions = request.getfixturevalue(fixture)
     published = engine_csv(conventions, tmp_path / "moteur.csv")

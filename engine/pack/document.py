@@ -33,10 +33,10 @@ def portrait() -> Document:
     return document
 
 
-def set_font(document, size: float = 10.5) -> None:
+def set_font(document, size: float = 10.5, space_after: float = 6) -> None:
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(size)
-    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.space_after = Pt(space_after)
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), FONT)

@@ -220,3 +220,12 @@ def _table(document, rows) -> None:
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
+    keep_rows_whole(grid)
+
+
+def keep_rows_whole(grid) -> None:
+    """No row breaks across two pages (a name would lose its second line to the next page)."""
+    for row in grid.rows:
+        whole = OxmlElement("w:cantSplit")
+        whole.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(whole)

@@ -19,7 +19,7 @@ from engine.model import Conventions
 from engine.pack.chart import chart_png
 from engine.pack.commission import Activity, Commission
 from engine.pack.document import apply_settings, fix_properties, portrait, set_font
-from engine.pack.markup import Markup, parse, write
+from engine.pack.markup import Markup, keep_rows_whole, parse, write
 from engine.pack.prose import render
 from engine.render.table_docx import table_document
 from engine.render.table_layout import COLUMNS as LAYOUT
@@ -90,7 +90,7 @@ def _report(data: PackData, markup: Markup):
 
 def _annexe3(data: PackData, markup: Markup):
     document = table_document(data.conventions.departement, data.table)
-    set_font(document, size=8)
+    set_font(document, size=8, space_after=0)
     fit_columns(document.tables[0])
     write(document, markup, {})
     return document
@@ -115,7 +115,9 @@ def fit_columns(grid) -> None:
         margin.set(qn("w:w"), CELL_MARGIN_TWIPS)
         margin.set(qn("w:type"), "dxa")
         margins.append(margin)
-    grid._tbl.tblPr.append(margins)
+    grid._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription",
+                                          "w:tblPrChange")
+    keep_rows_whole(grid)
 
 
 PARTS: tuple[Part, ...] = (
