@@ -23,7 +23,6 @@ from engine.pack.markup import Markup, keep_rows_whole, parse, write
 from engine.pack.prose import render
 from engine.render.table_docx import table_document
 from engine.render.table_layout import COLUMNS as LAYOUT
-from engine.render.table_layout import title
 
 
 @dataclass(frozen=True)
@@ -154,11 +153,10 @@ def context(data: PackData) -> dict:
         "associations": _associations(data),
         "nombre_associations": len(data.table.blocks),
         "convention": {"debut": dep.convention_start, "fin": dep.convention_end},
-        "periode": {"debut": period.start, "fin": period.end, "mois": period.months},
+        "periode": {"debut": period.start, "fin": period.end},
         "annees_avenants": [p.year for p in dep.periods if p.start > dep.convention_start],
         "activite": _activity(activity),
         "total": data.table.total,
-        "titre_tableau": title(dep, data.table),
         "signataire_departement": {"mention": list(dep.signatory.mention),
                                    "qualite": dep.signatory.title, "nom": dep.signatory.name},
     }
