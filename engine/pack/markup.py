@@ -26,6 +26,7 @@ from docx.shared import Cm, Pt
 
 from engine.errors import TemplateError
 from engine.money import NBSP
+from engine.render.table_docx import keep_rows_whole
 
 _KINDS = (("|| ", "table"), ("## ", "heading"), ("# ", "title"), ("- ", "bullet"),
           ("| ", "box"), ("> ", "signature"), ("= ", "center"))
@@ -221,11 +222,3 @@ def _table(document, rows) -> None:
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
     keep_rows_whole(grid)
-
-
-def keep_rows_whole(grid) -> None:
-    """No row breaks across two pages (a name would lose its second line to the next page)."""
-    for row in grid.rows:
-        whole = OxmlElement("w:cantSplit")
-        whole.set(qn("w:val"), "true")
-        row._tr.get_or_add_trPr().append(whole)

@@ -10,8 +10,6 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from engine.finance import Table
@@ -19,10 +17,9 @@ from engine.model import Conventions
 from engine.pack.chart import chart_png
 from engine.pack.commission import Activity, Commission
 from engine.pack.document import apply_settings, fix_properties, portrait, set_font
-from engine.pack.markup import Markup, keep_rows_whole, parse, write
+from engine.pack.markup import Markup, parse, write
 from engine.pack.prose import render
 from engine.render.table_docx import table_document
-from engine.render.table_layout import COLUMNS as LAYOUT
 
 
 @dataclass(frozen=True)
@@ -90,33 +87,8 @@ def _report(data: PackData, markup: Markup):
 def _annexe3(data: PackData, markup: Markup):
     document = table_document(data.conventions.departement, data.table)
     set_font(document, size=8, space_after=0)
-    fit_columns(document.tables[0])
     write(document, markup, {})
     return document
-
-
-WIDTHS_CM = {"association": 2.9, "territory": 2.4, "arrondissement": 1.7, "count": 1.1, "amount": 1.85}
-"""Column widths of annexe 3 on a landscape A4 (27,7 cm between margins): amounts on one line."""
-CELL_MARGIN_TWIPS = "34"  # 0,06 cm each side instead of Word's 0,19 cm
-
-
-def fit_columns(grid) -> None:
-    """Fixed widths and narrow cell margins, so that no amount breaks over two lines."""
-    widths = [Cm(WIDTHS_CM.get(c.key) or WIDTHS_CM[c.kind]) for c in LAYOUT]
-    grid.autofit = False
-    for column, width in zip(grid.columns, widths, strict=True):
-        column.width = width
-        for cell in column.cells:
-            cell.width = width
-    margins = OxmlElement("w:tblCellMar")
-    for side in ("left", "right"):
-        margin = OxmlElement(f"w:{side}")
-        margin.set(qn("w:w"), CELL_MARGIN_TWIPS)
-        margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
-    grid._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription",
-                                          "w:tblPrChange")
-    keep_rows_whole(grid)
 
 
 PARTS: tuple[Part, ...] = (

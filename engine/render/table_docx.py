@@ -46,6 +46,39 @@ def add_table(document, dep: Departement, table: Table) -> None:
             _add_row(grid, row_cells(dep, block, row))
         _add_row(grid, subtotal_cells(block), bold=True)
     _add_row(grid, total_cells(table), bold=True)
+    fit_columns(grid)
+
+
+WIDTHS_CM = {"association": 2.9, "territory": 2.4, "arrondissement": 1.7, "count": 1.1, "amount": 1.85}
+"""Column widths on a landscape A4 (27,7 cm between margins): amounts stay on one line."""
+CELL_MARGIN_TWIPS = "34"  # 0,06 cm each side instead of Word's 0,19 cm
+
+
+def fit_columns(grid) -> None:
+    """Fixed widths and narrow cell margins, so that no amount breaks over two lines."""
+    widths = [Cm(WIDTHS_CM.get(c.key) or WIDTHS_CM[c.kind]) for c in COLUMNS]
+    grid.autofit = False
+    for column, width in zip(grid.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), CELL_MARGIN_TWIPS)
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    grid._tbl.tblPr.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription",
+                                          "w:tblPrChange")
+    keep_rows_whole(grid)
+
+
+def keep_rows_whole(grid) -> None:
+    """No row breaks across two pages (a name would lose its second line to the next page)."""
+    for row in grid.rows:
+        whole = OxmlElement("w:cantSplit")
+        whole.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(whole)
 
 
 def write_table_docx(dep: Departement, table: Table, path: Path) -> None:
