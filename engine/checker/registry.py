@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from engine.errors import InputError, InputErrors
+from engine.load.textfile import CSV_HINT, read_text
 from engine.rules import (
     DocumentRecord,
     DocumentType,
@@ -148,20 +149,9 @@ def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError]) ->
 
 def _read_text(path: Path, errors: list[InputError]) -> str | None:
     try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            errors.append(InputError(f"fichier trop gros ({size} octets, au plus {MAX_CSV_BYTES})", path))
-            return None
-        raw = path.read_bytes()
-    except OSError as exc:
-        errors.append(InputError(f"fichier illisible ({exc.strerror})", path))
-        return None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        errors.append(InputError("le fichier n'est pas en UTF-8 : enregistrez-le au format "
-                                 "« CSV UTF-8 (délimité par des points-virgules) »", path, line, "-"))
+        return read_text(path, MAX_CSV_BYTES, CSV_HINT)
+    except InputError as exc:
+        errors.append(exc)
         return None
 
 

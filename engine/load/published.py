@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from engine.errors import InputError, InputErrors
+from engine.load.textfile import CSV_HINT, read_text
 from engine.model import COLUMNS
 from engine.reconcile import NUMERIC_COLUMNS, TEXT_COLUMNS, Cell, PublishedRow, PublishedTable
 
@@ -47,17 +48,7 @@ def read_published(path: Path) -> PublishedTable:
 
 
 def _text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"fichier illisible ({exc.strerror})", path) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"fichier trop gros ({len(raw)} octets, au plus {MAX_BYTES})", path)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"le fichier n'est pas en UTF-8 (octet {exc.start}) : enregistrez-le "
-                         "en « CSV UTF-8 (délimité par des points-virgules) »", path) from None
+    return read_text(path, MAX_BYTES, CSV_HINT)
 
 
 def _header(path: Path, record: list[str] | None) -> list[str]:

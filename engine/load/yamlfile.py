@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from engine.errors import InputError
+from engine.load.textfile import read_text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 1_000_000
@@ -56,20 +57,7 @@ class YamlDocument:
 def load_yaml(path: Path, max_bytes: int = MAX_BYTES) -> YamlDocument:
     """Read and parse one YAML file; every problem is an `InputError` naming the file and line."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"fichier illisible ({exc.strerror})", path) from None
-    if len(raw) > max_bytes:
-        raise InputError(f"fichier trop gros ({len(raw)} octets, au plus {max_bytes})", path)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"le fichier n'est pas en UTF-8 (octet {exc.start}) : enregistrez-le en UTF-8",
-            path, line, "(encodage)",
-        ) from None
+    text = read_text(path, max_bytes)
     return parse_yaml(text, path)
 
 def parse_yaml(text: str, path: Path) -> YamlDocument:
