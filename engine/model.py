@@ -173,6 +173,7 @@ class Association:
     siret: str | None = None
     rna: str | None = None
     path: str = ""
+    rank: int | None = None
 
     def allocation(self, year: int) -> Allocation | None:
         return self.allocations.get(year)

@@ -48,9 +48,15 @@ def load_conventions(root: Path) -> Loaded:
     if errors:
         raise InputErrors(sorted(errors, key=lambda e: (e.path, e.line or 0)))
     files = (str(dep_doc.path), *(str(d.path) for d in assoc_docs))
-    conventions = Conventions(departement, tuple(a for a, _ in associations), str(root), files)
+    ordered = sorted((a for a, _ in associations), key=_annexe_1_order)
+    conventions = Conventions(departement, tuple(ordered), str(root), files)
     warnings = tuple(p for p in problems if isinstance(p, ValidationWarning))
     return Loaded(conventions, warnings)
+
+
+def _annexe_1_order(association: Association) -> tuple[int, str]:
+    """The order of 004 annexe 1 (`rang`), then the slug for associations without one."""
+    return (association.rank if association.rank is not None else 10_000, association.slug)
 
 
 def _error(doc: YamlDocument, path: JsonPath, message: str) -> InputError:
@@ -189,7 +195,10 @@ def _annex_problems(dep: Departement, assoc: Association, doc: YamlDocument) -> 
 
 def _slug_problems(associations) -> Iterator[Problem]:
     seen: dict[str, str] = {}
+    ranks: dict[int, str] = {}
     for assoc, doc in associations:
+        if assoc.rank is not None and ranks.setdefault(assoc.rank, assoc.slug) != assoc.slug:
+            yield _error(doc, ("rang",), f"rang {assoc.rank} déjà pris par {ranks[assoc.rank]}")
         if assoc.slug in seen:
             yield _error(doc, ("slug",), f"slug « {assoc.slug} » déjà utilisé par {seen[assoc.slug]}")
         seen[assoc.slug] = str(doc.path)

@@ -80,3 +80,12 @@ def test_signature_dates_are_those_of_annexe_1(loaded) -> None:
     for association in loaded.conventions.associations:
         signed = association.convention_signed_on
         assert f"{signed:%d/%m/%Y}" in text or f"{signed:%d/%m/%y}" in text, association.slug
+
+
+@pytest.mark.skipif(not SEED_004.exists(), reason="seeds absents (../shared)")
+def test_associations_come_in_the_order_of_annexe_1(loaded) -> None:
+    text = SEED_004.read_text(encoding="utf-8")
+    annexe_1 = text[text.index("**Annexe 1"):text.index("## **Article 1")]
+    positions = [annexe_1.index(f"| {a.name} ") for a in loaded.conventions.associations]
+    assert [a.rank for a in loaded.conventions.associations] == list(range(1, 28))
+    assert positions == sorted(positions)

@@ -124,6 +124,7 @@ def build_association(doc: YamlDocument) -> Association:
         siret=ids.get("siret"),
         rna=ids.get("rna"),
         path=str(doc.path),
+        rank=data.get("rang"),
     )
 
 
