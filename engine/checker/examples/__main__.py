@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 from engine.checker.examples.build import generate
@@ -20,12 +21,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--as-of", type=parse_day, default=parse_day("2026-11-22"), metavar="DATE")
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
-    scale = args.scale if args.scale in ("small", "full") else float(args.scale)
+    scale = args.scale if args.scale in ("small", "full") else _factor(args.scale)
     made = generate(args.out, scale, args.as_of, args.seed)
     plan = made.plan
     print(f"{args.out} : {len(plan.measures)} mesures, {len(plan.documents)} pièces, "
           f"{len(plan.files)} fichiers, {len(plan.truth)} constats attendus.", file=sys.stderr)
     return 0
+
+
+def _factor(text: str) -> Fraction:
+    """A scale factor such as 0.1, read exactly (no float)."""
+    try:
+        return Fraction(text)
+    except ValueError:
+        raise SystemExit(f"--scale « {text} » : attendu small, full ou un facteur comme 0.1") from None
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ import json
 import random
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 from engine.checker.examples import association, pdf
@@ -41,12 +42,12 @@ class Generated:
     folder: Path
 
 
-def generate(out: Path, scale: str | float = "small", as_of: date = date(2026, 11, 22), seed: int = 2026,
+def generate(out: Path, scale: str | Fraction = "small", as_of: date = date(2026, 11, 22), seed: int = 2026,
              canary: str | None = None) -> Generated:
     """Write the example into `out` (created) and return the plan (with its ground truth) and the CA."""
     plan = Plan(as_of=as_of, rng=random.Random(seed), canary=canary)
     small = scale == "small"
-    factor = 1.0 if scale in ("full", "small") else float(scale)
+    factor = Fraction(1) if scale in ("full", "small") else Fraction(str(scale))
     counts = SMALL if small else {kind: round(count * factor) for kind, count in FULL_YEAR.items()}
     names = ASSOCIATIONS[:5] if small else ASSOCIATIONS[:-1]
     _measures(plan, names, counts, small)
@@ -54,7 +55,7 @@ def generate(out: Path, scale: str | float = "small", as_of: date = date(2026, 1
     _association_documents(plan, (*names, CAP_ASSOCIATION))
     kit = make_kit({"menage": plan.household(), **SIGNER_NAMES})
     folder = Path(out)
-    write(plan, kit, folder, {"echelle": scale, "graine": seed})
+    write(plan, kit, folder, {"echelle": str(scale), "graine": seed})
     return Generated(plan=plan, kit=kit, folder=folder)
 
 
