@@ -129,17 +129,3 @@ def _sum_amounts(parts) -> dict[str, Decimal]:
 def payment_split(dep: Departement, yearly_subsidy: Decimal) -> tuple[Decimal, Decimal]:
     """The 70 % advance and the 30 % ceiling of the balance (004, « Modalités de versement »)."""
     return to_cent(yearly_subsidy * dep.advance_share), to_cent(yearly_subsidy * dep.balance_share)
-
-
-def measure_amount(
-    dep: Departement, association: Association, year: int, columns: tuple[str, ...]
-) -> Decimal:
-    """The maximum subsidy of one measure's columns for an association's year (for the annexes)."""
-    period = dep.period(year)
-    allocation = association.allocation(year)
-    if period is None or allocation is None:
-        return ZERO
-    return sum(
-        (amount(dep.rates[c], line.count(c), period) for line in allocation.lines for c in columns),
-        ZERO,
-    )

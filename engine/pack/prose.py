@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from engine import PROJECT_ROOT
 from engine.errors import TemplateError as FslTemplateError
 from engine.money import format_count, format_eur, format_number
+from engine.render.jinja import enumeration
 
 TEMPLATE_DIR = PROJECT_ROOT / "templates" / "pack"
 _SPECIAL = re.compile(r"([\\*^|\[\]{}])")
@@ -55,9 +56,8 @@ def ordinal(number: int) -> Marked:
 
 
 def french_list(items) -> str:
-    """`[2026, 2027]` → « 2026 et 2027 »."""
-    words = [str(item) for item in items]
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} et {words[-1]}"
+    """`[2026, 2027]` → « 2026 et 2027 » (the amendments' `enumeration` with « et »)."""
+    return enumeration(items, "et")
 
 
 def upper(text: str) -> str:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from babel.dates import format_date
 
 from engine.errors import FslError, InputError
-from engine.finance import ZERO, amount, measure_amount
+from engine.finance import ZERO, amount
 from engine.model import COLUMNS, Allocation, Association, Conventions, Departement, Measure, Period
 from engine.money import format_eur
 
@@ -124,7 +124,7 @@ def _annex(dep, association, measure: Measure, number: int, periods: list[Period
 def _period(dep: Departement, association: Association, columns, period: Period) -> dict:
     """The maximum subsidy of the period, its counts, and their breakdown by territory."""
     counts, amounts = _by_territory(dep, association.allocation(period.year), columns, period)
-    total = measure_amount(dep, association, period.year, columns)
+    total = sum((sum(by_column.values(), ZERO) for by_column in amounts.values()), ZERO)
     lines = [
         {"territoire": _territory_name(dep, t), "nombres": counts[t],
          "montant": format_eur(sum(amounts[t].values(), ZERO))}
