@@ -12,8 +12,10 @@ from engine.commands.options import add_conventions, add_out, add_year, load, ou
 from engine.manifest import build_inputs, write_manifest
 from engine.pack.write import pack_step
 from engine.render.output import staged
+from engine.traces import traces_step
 
 STEPS = [table_step, avenants_step, pack_step]
+STEPS += [traces_step]  # output/YEAR/traces/<slug>.json (fsl explain)
 
 
 def register(sub) -> None:
