@@ -120,6 +120,7 @@ class Departement:
     caps: tuple[Cap, ...]
     advance_share: Decimal
     balance_share: Decimal
+    siret: str | None = None
 
     def period(self, year: int) -> Period | None:
         return next((p for p in self.periods if p.year == year), None)

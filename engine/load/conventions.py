@@ -82,6 +82,7 @@ def build_departement(doc: YamlDocument) -> Departement:
         caps=tuple(_cap(cap_id, cap) for cap_id, cap in data["plafonds"].items()),
         advance_share=Decimal(str(data["versement"]["avance"])),
         balance_share=Decimal(str(data["versement"]["solde_maximum"])),
+        siret=data.get("siret"),
     )
 
 
