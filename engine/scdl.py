@@ -59,8 +59,9 @@ def field_names(schema: dict) -> list[str]:
     return [field["name"] for field in schema["fields"]]
 
 
-def load_template(path: Path = TEMPLATE_PATH) -> YamlDocument:
-    return load_yaml(Path(path))
+def load_template(path: Path | None = None) -> YamlDocument:
+    """templates/scdl/subventions.yaml (or `path`): the columns that are not a data field."""
+    return load_yaml(Path(path or TEMPLATE_PATH))
 
 
 def scdl_rows(conventions: Conventions, commission: Commission, year: int,
