@@ -66,6 +66,7 @@ class TraceLine:
     territory: str
     territory_name: str
     arrondissement: str | None
+    arrondissement_name: str | None
     at: Where
     source: str
     inference: str | None
@@ -151,9 +152,10 @@ def _line(dep: Departement, line: AllocationLine, amounts, total: Decimal, perio
         for column in COLUMNS if line.count(column)
     )
     place = dep.territory(line.territory)
+    district = dep.arrondissement(line.arrondissement) if line.arrondissement else None
     return TraceLine(line.territory, place.name if place else line.territory, line.arrondissement,
-                     Where(path, line.line), line.source, line.inference, figures,
-                     dict(amounts), total)
+                     district.name if district else line.arrondissement, Where(path, line.line),
+                     line.source, line.inference, figures, dict(amounts), total)
 
 
 def _figure(rate: Rate, line: AllocationLine, period: Period, path: str, dep_file: str) -> Figure:

@@ -62,6 +62,7 @@ def _line(line: TraceLine) -> dict:
         "territoire": line.territory,
         "nom_territoire": line.territory_name,
         "arrondissement_dsf": line.arrondissement,
+        "nom_arrondissement_dsf": line.arrondissement_name,
         "ligne": _where(line.at),
         "source": line.source,
         "inference": line.inference,
@@ -118,7 +119,7 @@ def _period_text(trace: Trace, period: TracePeriod) -> list[str]:
 
 
 def _line_text(line: TraceLine) -> list[str]:
-    where = f", arrondissement DSF {line.arrondissement}" if line.arrondissement else ""
+    where = f", arrondissement DSF de {line.arrondissement_name}" if line.arrondissement else ""
     out = [f"  {line.territory_name}{where} ({line.at}) : {format_eur(line.total)}",
            f"    source : {line.source}"]
     if line.inference:
