@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from engine import PROJECT_ROOT
 from engine.errors import InputError, TemplateError
-from engine.finance import Block, build_table
+from engine.finance import Block, Table
 from engine.load.textfile import read_text
 from engine.load.yamlfile import YamlDocument, load_yaml
 from engine.model import Association, Conventions, Departement, Measure
@@ -64,10 +64,9 @@ def load_template(path: Path | None = None) -> YamlDocument:
     return load_yaml(Path(path or TEMPLATE_PATH))
 
 
-def scdl_rows(conventions: Conventions, commission: Commission, year: int,
+def scdl_rows(conventions: Conventions, commission: Commission, table: Table,
               template: YamlDocument) -> list[ScdlRow]:
-    """One row per association whose subsidy of `year` is above zero, in the order of annexe 1."""
-    table = build_table(conventions, year)
+    """One row per association whose subsidy of the table's year is above zero (annexe 1 order)."""
     first = min(p.start for p in conventions.departement.periods)
     return [
         _row(conventions, commission, template, block, first == table.period.start)

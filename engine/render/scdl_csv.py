@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import InputError, InputErrors
+from engine.finance import build_table
 from engine.load.yamlfile import load_yaml
 from engine.model import Conventions
 from engine.pack.commission import load_commission
@@ -48,8 +49,9 @@ def file_name(year: int) -> str:
 def scdl_file(conventions: Conventions, year: int) -> ScdlFile:
     """The year's file, validated; raises `InputErrors` naming what to fill or correct."""
     schema = load_schema()
+    table = build_table(conventions, year)
     commission = load_commission(Path(conventions.root), year)
-    rows = scdl_rows(conventions, commission, year, load_template())
+    rows = scdl_rows(conventions, commission, table, load_template())
     if not rows:
         raise InputError(f"aucune subvention {year} : pas de fichier SCDL", conventions.root)
     data = scdl_csv(rows, field_names(schema))
