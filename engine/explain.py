@@ -9,13 +9,23 @@ Example (004 annexe 3, Acarlogi, Lens-Liévin): 35 × 85,95 € × 12 mois = 36 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from engine.errors import FslError, InputError
 from engine.finance import Block, amount, build_table
-from engine.model import COLUMNS, AllocationLine, Association, Conventions, Departement, Period, Rate, Unit
+from engine.model import (
+    COLUMNS,
+    AllocationLine,
+    Association,
+    Conventions,
+    Departement,
+    Measure,
+    Period,
+    Rate,
+    Unit,
+)
 from engine.money import format_count, format_eur
 
 DEPARTEMENT_FILE = "departement.yaml"
@@ -89,6 +99,8 @@ class TracePeriod:
     total: Decimal
     advance: Decimal
     balance_cap: Decimal
+    measures: dict[Measure, Decimal] = field(default_factory=dict)
+    """Each measure's maximum subsidy of the period, as its annex states it (sum of its groups)."""
 
 
 @dataclass(frozen=True)
@@ -142,7 +154,16 @@ def _period(dep: Departement, association: Association, block: Block, year: int,
     )
     return TracePeriod(year, period, allocation.estimated, allocation.source,
                        Where(path, allocation.line), lines, dict(block.amounts), block.total,
-                       block.advance, block.balance_cap)
+                       block.advance, block.balance_cap, _by_measure(dep, association, block))
+
+
+def _by_measure(dep: Departement, association: Association, block: Block) -> dict[Measure, Decimal]:
+    """The block's amounts added up by measure (DSF: diagnostics and portes closes), for its annexes."""
+    totals: dict[Measure, Decimal] = {}
+    for measure in sorted(association.annex_numbers, key=lambda m: association.annex_numbers[m]):
+        groups = {rate.group for rate in dep.rates.values() if rate.measure is measure}
+        totals[measure] = sum((block.amounts[g] for g in sorted(groups)), Decimal("0.00"))
+    return totals
 
 
 def _line(dep: Departement, line: AllocationLine, amounts, total: Decimal, period: Period,

@@ -88,3 +88,18 @@ def test_build_writes_the_same_trace_beside_the_documents(tmp_path: Path, capsys
     written = traces_step(conventions, 2026, tmp_path, BuildOptions(association="acarlogi"))
     assert [p.relative_to(tmp_path).as_posix() for p in written] == ["traces/acarlogi.json"]
     assert json.loads(written[0].read_text(encoding="utf-8")) == _explain_json(capsys, "2026", "acarlogi")
+
+
+def test_measure_totals_are_those_the_amendment_annexes_state() -> None:
+    from engine.money import format_eur
+    from engine.render.avenant_context import avenant_context
+
+    conventions = load_conventions(CONVENTIONS).conventions
+    for association in conventions.associations:
+        trace = explain(conventions, 2026, association.slug)
+        context = avenant_context(conventions, association, 2026)
+        for annex in context["annexes"]:
+            for stated in annex["periodes"]:
+                period = next(p for p in trace.periods if p.year == stated["annee"])
+                measure = next(m for m in period.measures if m.value == annex["mesure"])
+                assert format_eur(period.measures[measure]) == stated["montant"]

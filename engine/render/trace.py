@@ -42,6 +42,10 @@ def _period(trace: Trace, period: TracePeriod) -> dict:
         "allocation": _where(period.at),
         "lignes": [_line(line) for line in period.lines],
         "montants": _amounts(period.amounts, period.total),
+        "par_mesure": [
+            {"mesure": m.value, "annexe": trace.association.annex_numbers[m], "montant": json_amount(v)}
+            for m, v in period.measures.items()
+        ],
         "versement": {
             "avance": json_amount(period.advance),
             "formule_avance": _share(period.total, trace.advance_share, period.advance),
@@ -111,6 +115,9 @@ def _period_text(trace: Trace, period: TracePeriod) -> list[str]:
         out.append("  ESTIMÉE : chiffres à confirmer avant signature (estimated: true)")
     for line in period.lines:
         out += _line_text(line)
+    for measure, value in period.measures.items():
+        number = trace.association.annex_numbers[measure]
+        out.append(f"  annexe n°{number} ({measure.value}) : {format_eur(value)}")
     out.append(f"  total {period.year} : {format_eur(period.total)}")
     out.append(f"  avance : {_share(period.total, trace.advance_share, period.advance)} ; "
                f"solde au plus : {_share(period.total, trace.balance_share, period.balance_cap)} "
