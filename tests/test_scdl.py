@@ -103,7 +103,10 @@ def test_an_rna_the_schema_refuses_names_the_association_file_and_line(conventio
 
 def test_a_siret_with_a_wrong_key_is_an_error(conventions, tmp_path, capsys):
     assert run_scdl(with_siret(conventions, "73282932000075"), tmp_path / "out") == 1
-    assert "SIRET 73282932000075 invalide" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    path = conventions / "departement.yaml"
+    line = path.read_text(encoding="utf-8").splitlines().index('siret: "73282932000075"') + 1
+    assert f"{path}:{line}: siret: SIRET 73282932000075 invalide" in err
 
 
 def test_siret_key() -> None:

@@ -56,7 +56,7 @@ def scdl_file(conventions: Conventions, year: int) -> ScdlFile:
         raise InputError(f"aucune subvention {year} : pas de fichier SCDL", conventions.root)
     data = scdl_csv(rows, field_names(schema))
     errors, warnings = custom_checks(rows)
-    errors = _unique(validation_errors(data, schema, rows) + errors)
+    errors = _unique(validation_errors(data, schema, rows) + [_with_line(e) for e in errors])
     if errors:
         raise InputErrors(errors)
     return ScdlFile(file_name(year), data, len(rows), tuple(warnings))
@@ -113,6 +113,13 @@ def _line_in(origin: Origin) -> int | None:
         return None
     lines = load_yaml(path).lines
     return lines.get(tuple(origin.field.split(".")))
+
+
+def _with_line(error: InputError) -> InputError:
+    if error.line is not None or error.field is None:
+        return error
+    line = _line_in(Origin(error.path, error.field))
+    return InputError(error.message, error.path, line, error.field)
 
 
 def _unique(errors: list[InputError]) -> list[InputError]:
