@@ -48,6 +48,7 @@ class RateValue:
     start: date
     amount: Decimal
     source: str
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class Departement:
     caps: tuple[Cap, ...]
     advance_share: Decimal
     balance_share: Decimal
+    siret: str | None = None
 
     def period(self, year: int) -> Period | None:
         return next((p for p in self.periods if p.year == year), None)
@@ -140,6 +142,8 @@ class AllocationLine:
     source: str
     inference: str | None = None
     line: int | None = None
+    count_lines: Mapping[str, int] = field(default_factory=dict)
+    """Line of each count field in the YAML file (for `fsl explain`)."""
 
     def count(self, column: str) -> int:
         return self.counts.get(column, 0)

@@ -11,9 +11,12 @@ from engine.commands.avenants import avenants_step
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
 from engine.manifest import build_inputs, write_manifest
 from engine.pack.write import pack_step
+from engine.publication import scdl_step
 from engine.render.output import staged
+from engine.traces import traces_step
 
 STEPS = [table_step, avenants_step, pack_step]
+STEPS += [traces_step, scdl_step]  # traces/<slug>.json (fsl explain); the SCDL file (fsl scdl)
 
 
 def register(sub) -> None:

@@ -78,16 +78,19 @@ def build_departement(doc: YamlDocument) -> Departement:
         territories=tuple(Place(t["id"], t["nom"]) for t in data["territoires"]),
         arrondissements=tuple(Place(a["id"], a["nom"]) for a in data["arrondissements_dsf"]),
         signatory=Signatory(signatory["qualite"], signatory["nom"], tuple(signatory["mention"])),
-        rates=frozen_mapping({col: _rate(col, data["taux"][col]) for col in COLUMNS}),
+        rates=frozen_mapping({col: _rate(col, data["taux"][col], doc) for col in COLUMNS}),
         caps=tuple(_cap(cap_id, cap) for cap_id, cap in data["plafonds"].items()),
         advance_share=Decimal(str(data["versement"]["avance"])),
         balance_share=Decimal(str(data["versement"]["solde_maximum"])),
+        siret=data.get("siret"),
     )
 
 
-def _rate(column: str, data: dict) -> Rate:
+def _rate(column: str, data: dict, doc: YamlDocument | None = None) -> Rate:
     values = tuple(
-        RateValue(_date(v["debut"]), Decimal(str(v["montant"])), v["source"]) for v in data["valeurs"]
+        RateValue(_date(v["debut"]), Decimal(str(v["montant"])), v["source"],
+                  doc.line_of(("taux", column, "valeurs", i, "montant")) if doc else None)
+        for i, v in enumerate(data["valeurs"])
     )
     return Rate(column, Measure(data["mesure"]), Unit(data["unite"]), data["groupe"],
                 data["libelle"], values)
@@ -137,6 +140,9 @@ def _allocation(doc: YamlDocument, index: int, raw: dict) -> Allocation:
             source=line["source"],
             inference=line.get("inference"),
             line=doc.line_of(("allocations", index, "lignes", i)),
+            count_lines=frozen_mapping(
+                {c: doc.line_of(("allocations", index, "lignes", i, c)) for c in COLUMNS if line.get(c)}
+            ),
         )
         for i, line in enumerate(raw["lignes"])
     )

@@ -1,0 +1,31 @@
+"""`fsl scdl YEAR [--out DIR]`: the SCDL « subventions » open-data file of the year."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
+from engine.render.output import staged
+from engine.render.scdl_csv import scdl_file
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("scdl", help="données essentielles des subventions (SCDL, open data)")
+    add_year(parser)
+    add_out(parser)
+    add_conventions(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load(args, quiet=True)
+    published = scdl_file(loaded.conventions, args.year)
+    for warning in published.warnings:
+        print(f"attention : {warning}", file=sys.stderr)
+    target = out_dir(args)
+    with staged(target) as stage:
+        (stage / published.name).write_bytes(published.data)
+    print(f"écrit : {target / published.name} ({published.rows} lignes, validé contre le schéma "
+          "SCDL « subventions » 2.1.1)")
+    return 0
