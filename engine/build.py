@@ -8,6 +8,7 @@ from pathlib import Path
 
 from engine.finance import build_table
 from engine.model import Conventions
+from engine.open_points import figure_points
 from engine.render.table_docx import write_table_docx
 from engine.render.table_xlsx import write_table_xlsx
 
@@ -28,5 +29,6 @@ def table_step(conventions: Conventions, year: int, stage: Path, options: BuildO
     xlsx = stage / f"tableau_financier_{year}.xlsx"
     docx = stage / f"tableau_financier_{year}.docx"
     write_table_xlsx(conventions.departement, table, xlsx)
-    write_table_docx(conventions.departement, table, docx)
+    write_table_docx(conventions.departement, table, docx, figure_points(conventions, year),
+                     conventions.root)
     return [xlsx, docx]

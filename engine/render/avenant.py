@@ -24,7 +24,9 @@ from engine.errors import FslError, TemplateError
 from engine.load.yamlfile import load_yaml
 from engine.model import Association, Conventions, Measure, frozen_mapping
 from engine.money import format_number
+from engine.open_points import association_points
 from engine.render.avenant_context import avenant_associations, avenant_context, quoted_value
+from engine.render.draft import mark_draft
 from engine.render.jinja import DocumentEnvironment, MissingField, document_environment
 from engine.render.reproducible import write_normalized
 
@@ -115,6 +117,7 @@ def render_avenant(
         check_quoted_values(conventions, year, template)
         part = render_part(template, {**context, "annexe": annex}, env, association)
         append_body(document, part, template.name)
+    mark_draft(document, association_points(conventions, association, year), conventions.root)
     _properties(document, association, year)
     buffer = io.BytesIO()
     document.save(buffer)

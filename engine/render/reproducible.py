@@ -7,6 +7,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from engine.render.typography import typeset_office
+
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CORE = "docProps/core.xml"
 _STAMPED = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
@@ -32,6 +34,12 @@ def normalize_zip(data: bytes, stamp: str = "2000-01-01T00:00:00Z") -> bytes:
     return out.getvalue()
 
 
-def write_normalized(path: Path, data: bytes, year: int) -> None:
-    """Write an Office file whose core dates are 1 January of `year` (the document's year)."""
+def write_normalized(path: Path, data: bytes, year: int, *, typeset: bool = True) -> None:
+    """Write an Office file whose core dates are 1 January of `year` (the document's year).
+
+    Its text is typeset the French way first (`render.typography`); templates, whose Jinja tags
+    must stay as written, pass `typeset=False`.
+    """
+    if typeset:
+        data = typeset_office(data)
     Path(path).write_bytes(normalize_zip(data, f"{year}-01-01T00:00:00Z"))

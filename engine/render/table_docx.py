@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,8 @@ from docx.shared import Cm, Pt
 from engine.finance import Table
 from engine.model import Departement
 from engine.money import format_count, format_number
+from engine.open_points import OpenPoint
+from engine.render.draft import mark_draft
 from engine.render.reproducible import write_normalized
 from engine.render.table_layout import COLUMNS, row_cells, subtotal_cells, title, total_cells
 
@@ -81,9 +84,13 @@ def keep_rows_whole(grid) -> None:
         row._tr.get_or_add_trPr().append(whole)
 
 
-def write_table_docx(dep: Departement, table: Table, path: Path) -> None:
+def write_table_docx(dep: Departement, table: Table, path: Path, points: Sequence[OpenPoint] = (),
+                     root: str = "") -> None:
+    """The table's DOCX; with open points behind its figures, a draft (« PROJET », then the list)."""
     buffer = io.BytesIO()
-    table_document(dep, table).save(buffer)
+    document = table_document(dep, table)
+    mark_draft(document, points, root, new_page=False)
+    document.save(buffer)
     write_normalized(path, buffer.getvalue(), table.year)
 
 
