@@ -23,6 +23,7 @@ class PointKind(Enum):
     SIGNATORY = "signataire"
     IDENTITY = "identite"
     ARTICLE = "article"
+    DELIBERATION = "deliberation"
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,13 @@ def figure_points(conventions: Conventions, year: int) -> tuple[OpenPoint, ...]:
     """The open points behind the figures of `year` alone (what the table and the pack print)."""
     return tuple(p for p in open_points(conventions, year)
                  if p.kind is PointKind.ESTIMATE and p.year == year)
+
+
+def deliberation_point(path: Path) -> OpenPoint:
+    """No `commissions/YEAR.yaml`: the « Vu » of the authorising deliberation stays blank."""
+    return OpenPoint(str(path), None, "deliberation.numero",
+                     "délibération autorisant l'avenant inconnue (fichier absent)",
+                     PointKind.DELIBERATION)
 
 
 def _point(association: Association, key: str, field: str, message: str, kind: PointKind,
