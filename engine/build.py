@@ -28,7 +28,7 @@ def table_step(conventions: Conventions, year: int, stage: Path, options: BuildO
     table = build_table(conventions, year)
     xlsx = stage / f"tableau_financier_{year}.xlsx"
     docx = stage / f"tableau_financier_{year}.docx"
-    write_table_xlsx(conventions.departement, table, xlsx)
-    write_table_docx(conventions.departement, table, docx, figure_points(conventions, year),
-                     conventions.root)
+    points = figure_points(conventions, year)
+    write_table_xlsx(conventions.departement, table, xlsx, draft=bool(points))
+    write_table_docx(conventions.departement, table, docx, points, conventions.root)
     return [xlsx, docx]
