@@ -34,6 +34,7 @@ _RULES: tuple[re.Pattern, ...] = (
 _LEGAL_REFERENCE = re.compile(r"\b[LRD]\.?\d+(?:-\d+)+")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 S = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_XLSX_SHEETS = re.compile(r"xl/worksheets/sheet\d+\.xml")
 _DOCX_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
 
 
@@ -81,6 +82,8 @@ def typeset_office(data: bytes) -> bytes:
             entries[name] = typeset_xml(content, f"{W}p", f"{W}t")
         elif name == "xl/sharedStrings.xml":
             entries[name] = typeset_xml(content, f"{S}si", f"{S}t")
+        elif _XLSX_SHEETS.fullmatch(name):  # openpyxl writes text inline (<is><t>)
+            entries[name] = typeset_xml(content, f"{S}is", f"{S}t")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in infos:
