@@ -65,3 +65,16 @@ def test_every_written_office_file_is_typeset_and_has_no_zero_count_phrase(built
                 problems += [f"{path.name}: {m.group(0)!r} dans {text[:80]!r}"
                              for m in pattern.finditer(text)]
     assert problems == []
+
+
+def test_every_written_office_file_names_the_departement_not_the_library(built: Path) -> None:
+    for path in [*built.rglob("*.docx"), *built.rglob("*.xlsx")]:
+        with zipfile.ZipFile(path) as archive:
+            core = archive.read("docProps/core.xml").decode("utf-8")
+            app = archive.read("docProps/app.xml").decode("utf-8") if "docProps/app.xml" in \
+                archive.namelist() else ""
+        assert "<dc:creator>Département du Pas-de-Calais</dc:creator>" in core.replace(
+            ' xmlns:dc="http://purl.org/dc/elements/1.1/"', ""), path.name
+        assert "<dc:title" in core, path.name
+        for library in ("python-docx", "openpyxl", "Microsoft"):
+            assert library not in core + app, (path.name, library)
