@@ -89,7 +89,7 @@ def _report(data: PackData, markup: Markup):
 
 
 def _annexe3(data: PackData, markup: Markup):
-    document = table_document(data.conventions.departement, data.table)
+    document = table_document(data.conventions.departement, data.table, data.commission.table_date)
     set_font(document, size=8, space_after=0)
     write(document, markup, {})
     return document

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,7 +22,16 @@ from engine.finance import Table
 from engine.model import Departement, Unit
 from engine.money import format_number
 from engine.render.reproducible import write_normalized
-from engine.render.table_layout import COLUMNS, row_cells, subtotal_cells, title, total_cells
+from engine.render.table_layout import (
+    COLUMNS,
+    SOFT_HYPHEN,
+    headings,
+    row_cells,
+    service_line,
+    subtotal_cells,
+    title,
+    total_cells,
+)
 
 COUNT_FORMAT = "#,##0"
 AMOUNT_FORMAT = '#,##0.00\\ "€";-#,##0.00\\ "€";""'
@@ -38,15 +47,16 @@ LETTER = {column.key if column.kind != "amount" else f"montant_{column.key}": ge
 DRAFT = "PROJET – chiffres à confirmer"
 
 
-def write_table_xlsx(dep: Departement, table: Table, path: Path, draft: bool = False) -> None:
+def write_table_xlsx(dep: Departement, table: Table, path: Path, draft: bool = False,
+                     dated: date | None = None) -> None:
     """Write the workbook with fixed metadata and zip timestamps (same input, same bytes)."""
     book = Workbook()
     sheet = book.active
     sheet.title = f"Tableau {table.year}"
     _put(sheet, 1, 1, (f"{DRAFT} – " if draft else "") + title(dep, table), font=Font(bold=True, size=13))
-    _put(sheet, 2, 1, f"{dep.service} – Département du {dep.name}")
+    _put(sheet, 2, 1, service_line(dep, dated))
     _rates(sheet, dep, table)
-    _header(sheet)
+    _header(sheet, dep, table)
     subtotals = _body(sheet, dep, table)
     _totals(sheet, subtotals[-1] + 1 if subtotals else HEADER_ROW + 1, table, subtotals)
     _widths(sheet, dep, table)
@@ -87,12 +97,12 @@ def _rates(sheet, dep: Departement, table: Table) -> None:
             _put(sheet, RATE_ROW, index, float(value.amount), number_format=RATE_FORMAT)
 
 
-def _header(sheet) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
-        cell = _put(sheet, HEADER_ROW, index, column.heading, font=BOLD)
+def _header(sheet, dep: Departement, table: Table) -> None:
+    for index, text in enumerate(headings(dep, table), start=1):
+        cell = _put(sheet, HEADER_ROW, index, text.replace(SOFT_HYPHEN, ""), font=BOLD)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = GRID
-    sheet.row_dimensions[HEADER_ROW].height = 45
+    sheet.row_dimensions[HEADER_ROW].height = 48
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
 
 
