@@ -90,7 +90,7 @@ def test_confirmed_data_builds_final_documents_without_projet(confirmed: Path, t
     out = tmp_path / "2026"
     assert main(["build", "2026", "--final", "--conventions", str(confirmed), "--out", str(out)]) == 0
     written = [*out.rglob("*.docx")]
-    assert len(written) == 27 + 5 + 1
+    assert len(written) == 27 + 10 + 1
     for path in written:
         assert "PROJET" not in _all_text(path), path.name
     text = _all_text(out / "avenants" / "avenant_2026_audasse.docx")
