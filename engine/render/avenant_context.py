@@ -159,7 +159,10 @@ def _association(dep: Departement, association: Association) -> dict:
         "adresse": association.address,
         "siret": association.siret,
         "rna": association.rna,
-        "territoires": [_territory_name(dep, t) for t in association.territories],
+        # the annex's « Territoire d'intervention »: the convention's, then each recorded deviation
+        # (HAJ: Audomarois), so that it names every territory the annex's figures are spread over
+        "territoires": [_territory_name(dep, t) for t in
+                        (*association.territories, *association.territory_deviations)],
     }
 
 
