@@ -40,6 +40,6 @@ def table_step(conventions: Conventions, year: int, stage: Path, options: BuildO
     docx = stage / f"tableau_financier_{year}.docx"
     points = figure_points(conventions, year)
     dated = table_date(conventions, year)
-    write_table_xlsx(conventions.departement, table, xlsx, draft=bool(points), dated=dated)
+    write_table_xlsx(conventions.departement, table, xlsx, points, conventions.root, dated)
     write_table_docx(conventions.departement, table, docx, points, conventions.root, dated)
     return [xlsx, docx]

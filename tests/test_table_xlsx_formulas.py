@@ -92,3 +92,15 @@ def _blocks(rows: list[dict]) -> dict[str, dict[str, Decimal]]:
 
 def _cent(value) -> Decimal:
     return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
+def test_a_draft_workbook_says_projet_and_lists_what_remains(tmp_path: Path) -> None:
+    from engine.cli import main
+
+    assert main(["table", "2026", "--out", str(tmp_path)]) == 0
+    book = load_workbook(tmp_path / "tableau_financier_2026.xlsx")
+    first = book.worksheets[0]
+    assert first["A1"].value.startswith("PROJET")
+    assert "PROJET" in first.oddHeader.center.text
+    listed = [row[0] for row in book["À confirmer"].iter_rows(min_row=2, values_only=True)]
+    assert any("apprentis-d-auteuil-fjt.yaml:22: allocations.2026.estimated" in text for text in listed)

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from engine.finance import Table
 from engine.model import Departement, Unit
 from engine.money import format_number
+from engine.open_points import OpenPoint
 from engine.render.reproducible import write_normalized
 from engine.render.table_layout import (
     COLUMNS,
@@ -47,9 +48,13 @@ LETTER = {column.key if column.kind != "amount" else f"montant_{column.key}": ge
 DRAFT = "PROJET – chiffres à confirmer"
 
 
-def write_table_xlsx(dep: Departement, table: Table, path: Path, draft: bool = False,
-                     dated: date | None = None) -> None:
-    """Write the workbook with fixed metadata and zip timestamps (same input, same bytes)."""
+def write_table_xlsx(dep: Departement, table: Table, path: Path, points: Sequence[OpenPoint] = (),
+                     root: str = "", dated: date | None = None) -> None:
+    """Write the workbook with fixed metadata and zip timestamps (same input, same bytes).
+
+    With open points behind its figures it is a draft: « PROJET » in its title and page header,
+    and a second sheet listing what remains to confirm."""
+    draft = bool(points)
     book = Workbook()
     sheet = book.active
     sheet.title = f"Tableau {table.year}"
@@ -61,6 +66,8 @@ def write_table_xlsx(dep: Departement, table: Table, path: Path, draft: bool = F
     _totals(sheet, subtotals[-1] + 1 if subtotals else HEADER_ROW + 1, table, subtotals)
     _widths(sheet, dep, table)
     _page_setup(sheet, table, draft)
+    if draft:
+        _points_sheet(book, points, root)
     _fixed_properties(book, dep, table.year)
     buffer = io.BytesIO()
     book.save(buffer)
@@ -203,6 +210,15 @@ def _page_setup(sheet, table: Table, draft: bool) -> None:
         sheet.oddHeader.center.color = "C00000"
     sheet.oddFooter.center.text = "Page &P / &N"
     sheet.oddFooter.right.text = f"Commission permanente – conventionnement {table.year}"
+
+
+def _points_sheet(book: Workbook, points: Sequence[OpenPoint], root: str) -> None:
+    """The sheet « À confirmer »: one open point per row, as `fichier:ligne: champ: message`."""
+    sheet = book.create_sheet("À confirmer")
+    _put(sheet, 1, 1, f"{DRAFT} : points restant à confirmer avant signature", font=Font(bold=True))
+    for row, point in enumerate(points, start=2):
+        _put(sheet, row, 1, point.located(root))
+    sheet.column_dimensions["A"].width = min(max(len(p.located(root)) for p in points) + 2, 160)
 
 
 def _fixed_properties(book: Workbook, dep: Departement, year: int) -> None:
