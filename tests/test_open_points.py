@@ -93,7 +93,7 @@ def test_confirmed_data_builds_final_documents_without_projet(confirmed: Path, t
     assert len(written) == 27 + 10 + 1
     for path in written:
         assert "PROJET" not in _all_text(path), path.name
-    text = _all_text(out / "avenants" / "avenant_2026_audasse.docx")
+    text = _all_text(out / "avenants" / "avenant_2026_audasse.docx").replace("\u00a0", " ")
     assert "Pour l'association AUDASSE," in text
     assert "SIRET n°" in text and "rue de la Paix" in text
     assert "agissant par la Présidente, Marie DUPONT" in text
