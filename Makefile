@@ -28,7 +28,7 @@ libreoffice:
 	@command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || \
 	  { if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	        libreoffice-writer-nogui fonts-dejavu-core fonts-liberation poppler-utils >/dev/null) || \
+	        libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core fonts-liberation poppler-utils >/dev/null) || \
 	      echo "LibreOffice n'a pas pu être installé : les PDF ne seront pas produits."; \
 	    else echo "LibreOffice absent : installez-le avec « apt-get install libreoffice-writer-nogui » pour obtenir les PDF."; fi; }
 

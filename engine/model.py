@@ -90,6 +90,8 @@ class Place:
 
 @dataclass(frozen=True)
 class Signatory:
+    """Who signs (or represents): « La Présidente », « Marie DUPONT »."""
+
     title: str
     name: str
     mention: tuple[str, ...] = ()
@@ -178,6 +180,12 @@ class Association:
     rna: str | None = None
     path: str = ""
     rank: int | None = None
+    address: str | None = None
+    representative: Signatory | None = None
+    article: str | None = None
+    territory_deviations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    """YAML line of each top-level key (`signataire`, `annexes.estimees`...), for located messages."""
 
     def allocation(self, year: int) -> Allocation | None:
         return self.allocations.get(year)

@@ -131,7 +131,7 @@ def reconcile(published: PublishedTable, dep: Departement, table: Table) -> Reco
     run = _Run(dep, table.period)
     data_rows = [r for r in published.rows if not r.is_total]
     values = {r.line: _row(run, r, None) for r in data_rows}
-    _association_totals(run, data_rows, values)
+    _association_totals(run, data_rows, values, _engine_totals(table))
     _engine_counts(run, data_rows, table)
     for total_row in (r for r in published.rows if r.is_total):
         _row(run, total_row, table.counts)
@@ -222,8 +222,14 @@ def _sum(parts: list[Computed | None]) -> Computed | None:
     return Computed(sum((p.value for p in parts), ZERO), how or "0")
 
 
-def _association_totals(run: _Run, rows: list[PublishedRow], values) -> None:
-    """A printed association total against the sum of that association's rows."""
+def _association_totals(run: _Run, rows: list[PublishedRow], values,
+                        engine: Mapping[str, Computed]) -> None:
+    """A printed association total against the engine's (its counts × rates) when the engine
+    knows the association, else against the sum of that association's printed rows.
+
+    The engine's total does not depend on where the scan put each cell: a row of 004 annexe 3
+    can carry cells of two associations (RECONSTRUCTION.md), which a sum of rows would mix.
+    """
     blocks: dict[str, list[PublishedRow]] = defaultdict(list)
     for row in rows:
         if row.association.strip():
@@ -234,9 +240,25 @@ def _association_totals(run: _Run, rows: list[PublishedRow], values) -> None:
         if not row.association.strip():
             run.unchecked["totaux d'association sur une ligne sans association"] += 1
             continue
+        known = engine.get(normalise(row.association))
+        if known is not None:
+            run.compare(row, "montant_convention", known, "total de l'association")
+            continue
         block = blocks[normalise(row.association)]
         parts = [_sum([values[r.line][g] for g in GROUPS]) for r in block]
         run.compare(row, "montant_convention", _sum(parts), "total de l'association")
+
+
+def _engine_totals(table: Table) -> dict[str, Computed]:
+    """Each association's total in the engine's table, by slug and by name."""
+    totals = {}
+    for block in table.blocks:
+        association = block.association
+        how = " + ".join(format_number(block.amounts[g]) for g in GROUPS if block.amounts[g])
+        computed = Computed(block.total, f"{how or '0'}, données des conventions « {association.slug} »")
+        for key in (association.slug, association.name):
+            totals[normalise(key)] = computed
+    return totals
 
 
 def _engine_counts(run: _Run, rows: list[PublishedRow], table: Table) -> None:

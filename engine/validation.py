@@ -99,6 +99,10 @@ def _association_problems(dep: Departement, assoc: Association, doc: YamlDocumen
     for i, territory in enumerate(assoc.territories):
         if dep.territory(territory) is None:
             yield _error(doc, ("territoires", i), _unknown("territoire", territory, dep.territories))
+    for i, territory in enumerate(assoc.territory_deviations):
+        if dep.territory(territory) is None:
+            yield _error(doc, ("ecart_territoires", i, "territoire"),
+                         _unknown("territoire", territory, dep.territories))
     yield from _allocation_problems(dep, assoc, doc)
     yield from _annex_problems(dep, assoc, doc)
     if assoc.signatory is None:
@@ -130,9 +134,11 @@ def _raw_index(doc: YamlDocument, year: int) -> int:
 def _line_problems(dep, assoc, doc, where, line) -> Iterator[Problem]:
     if dep.territory(line.territory) is None:
         yield _error(doc, (*where, "territoire"), _unknown("territoire", line.territory, dep.territories))
-    elif line.territory not in assoc.territories:
+    elif line.territory not in assoc.territories and line.territory not in assoc.territory_deviations:
         yield _error(doc, (*where, "territoire"), f"territoire « {line.territory} » absent de la "
-                     f"liste des territoires de l'association ({', '.join(assoc.territories)})")
+                     f"liste des territoires de la convention ({', '.join(assoc.territories)}) ; "
+                     "si un texte l'établit, écrivez l'écart avec sa source (exemple : "
+                     "ecart_territoires: [{territoire: audomarois, source: \"004 annexe 3, 22e ligne\"}])")
     if line.arrondissement and dep.arrondissement(line.arrondissement) is None:
         yield _error(doc, (*where, "arrondissement_dsf"),
                      _unknown("arrondissement", line.arrondissement, dep.arrondissements))

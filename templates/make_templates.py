@@ -85,7 +85,7 @@ def build_bytes(blocks: list, footer: tuple[str, str]) -> bytes:
 
 
 def _write(blocks: list, footer: tuple[str, str], path: Path) -> Path:
-    write_normalized(path, build_bytes(blocks, footer), TEMPLATE_YEAR)
+    write_normalized(path, build_bytes(blocks, footer), TEMPLATE_YEAR, typeset=False)
     return path
 
 

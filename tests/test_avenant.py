@@ -110,7 +110,7 @@ def test_cost_cell_gives_each_period_its_counts_and_territories(rendered) -> Non
     assert ("Les diagnostics : concernant la période du 01/01/2026 au 31/12/2026 : la subvention "
             "maximum est de 25 980,80 € soit 160 diagnostics, répartis comme suit :") in t
     assert ("Les portes closes : concernant la période du 01/01/2026 au 31/12/2026 : la subvention "
-            "maximum est de 2 777,52 € soit 71 portes closes, répartis comme suit : - Arrageois : "
+            "maximum est de 2 777,52 € soit 71 portes closes, réparties comme suit : - Arrageois : "
             "70 portes closes (2 738,40 €) - CommunAupôle Lens-Liévin : 1 porte close (39,12 €)") in t
     assert t.count("Pour l'année 2027 : la subvention annuelle fera l'objet d'un avenant") == 4
 

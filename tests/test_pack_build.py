@@ -46,7 +46,7 @@ def test_build_writes_the_pack_and_a_manifest_of_every_file(conventions: Path, t
             "deliberation.j2", "rapport.j2"} <= inputs
     printed = capsys.readouterr().out
     assert f"{len(files) + 1} fichiers écrits dans {out} :" in printed
-    assert "  pack/ : 5 DOCX" in printed
+    assert "  pack/ : 10 DOCX" in printed
     assert "  manifest.json (empreintes SHA-256 de " in printed
 
 
@@ -68,4 +68,4 @@ def test_build_2026_pdf_writes_table_27_avenants_and_the_pack(tmp_path: Path, ca
     assert (tmp_path / "tableau_financier_2026.xlsx").is_file()
     assert len(list((tmp_path / "avenants").glob("*.pdf"))) == 27
     assert (tmp_path / "pack" / "dossier_commission_permanente_2026.pdf").is_file()
-    assert "  pack/ : 5 DOCX, 1 PDF" in capsys.readouterr().out
+    assert "  pack/ : 10 DOCX, 1 PDF" in capsys.readouterr().out

@@ -20,7 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REAL = ROOT / "conventions"
 BOOKMARKS = ["Délibération n°2026-173", "Rapport n°21", "Annexe 1 : conventions",
-             "Annexe 2 : modèle d'avenant", "Annexe 3 : tableau financier"]
+             "Annexe 2 : modèle d'avenant", "Annexe 2 : modèle d'annexe AML",
+             "Annexe 2 : modèle d'annexe ASLL", "Annexe 2 : modèle d'annexe FAL",
+             "Annexe 2 : modèle d'annexe GLA", "Annexe 2 : modèle d'annexe DSF",
+             "Annexe 3 : tableau financier"]
 ACTIVITY_2025 = (
     "ont bénéficié à 3 636 ménages",
     "2 887 ménages accompagnés au titre de l'ASLL, dont 1 387 mesures débutées en 2025",

@@ -88,12 +88,31 @@ def test_published_2026_table_shows_its_misprints(fixture, request, capsys) -> N
             "800 (conventions) × 499,56 (produit)") in out
     assert (f"{where}: montant_dsf_portes_closes: Totaux : imprimé 289 550,40, calculé 258 550,40 = "
             "230 579,60 + 27 970,80 (somme de la ligne)") in out
-    assert "montant_asll: de la Communauté de Communes de Lens-Liévin : imprimé 18 585,20, " \
+    assert "montant_asll: audasse – de la Communauté de Communes de Lens-Liévin : imprimé 18 585,20, " \
            "calculé 18 565,20 = 18 × 85,95 × 12 mois (produit)" in out
-    assert "montant_dsf: d'Hénin-Carvin : imprimé 25 900,80, calculé 25 980,80 = 160 × 162,38" in out
+    assert ("montant_dsf: acarlogi – d'Hénin-Carvin : imprimé 25 900,80, "
+            "calculé 25 980,80 = 160 × 162,38") in out
     # The totals that agree are not listed: 2 412 × 85,95 × 12 = 2 487 736,80, and the grand total.
     assert f"{where}: montant_asll:" not in out and f"{where}: montant_convention:" not in out
-    assert out.splitlines()[-1].startswith("18 désaccord(s) sur ")
+    if fixture == "real_conventions":  # the association totals are checked against the engine's
+        assert out.splitlines()[-1].startswith("25 désaccord(s) sur ")
+
+
+def test_the_misprinted_association_totals_of_annexe_3_are_reported(capsys) -> None:
+    status, out, _ = run(ROOT / "conventions", PUBLISHED, capsys)
+    assert status == 1
+    totals = [line for line in out.splitlines() if ": montant_convention: " in line]
+    expected = {"audasse": ("368 837,80", "388 837,80"),
+                "aide-aux-sans-abri-le-petit-atre": ("24 253,00", "24 253,60"),
+                "chrs-le-coin-familial": ("281 348,20", "251 348,20"),
+                "fiac-de-berck": ("185 799,00", "186 799,00"),
+                "habitat-jeunes-haj": ("286 697,80", "285 697,80"),
+                "apsa-du-pas-de-calais": ("280 170,20", "290 170,20"),
+                "immobiliere-sociale-62": ("399 646,00", "399 648,00")}
+    assert len(totals) == len(expected)
+    for slug, (printed, computed) in expected.items():
+        line = next(t for t in totals if f": {slug} – " in t)
+        assert f"imprimé {printed}, calculé {computed}" in line
 
 
 @pytest.mark.parametrize("fixture", ["small_conventions", "totals_2026", "real_conventions"])
@@ -149,13 +168,14 @@ def test_a_count_that_differs_from_the_conventions_is_listed(small_conventions: 
             "données des conventions (données)") in out
 
 
-def test_association_total_is_the_sum_of_its_rows(small_conventions: Path, tmp_path: Path, capsys) -> None:
+def test_association_total_is_the_engine_s(small_conventions: Path, tmp_path: Path, capsys) -> None:
     published = engine_csv(small_conventions, tmp_path / "moteur.csv")
     _change(published, 2, "montant_convention", "119 514,00")
     status, out, _ = run(small_conventions, published, capsys)
     assert status == 1
     assert (f"{published}:2: montant_convention: Association Alpha – CommunAupôle Lens-Liévin : "
-            "imprimé 119 514,00, calculé 119 514,60 = 52 473,60 + 67 041,00 (total de l'association)") in out
+            "imprimé 119 514,00, calculé 119 514,60 = 103 140,00 + 14 614,20 + 1 760,40, "
+            "données des conventions « alpha » (total de l'association)") in out
 
 
 def test_illegible_cells_are_counted_not_guessed(small_conventions: Path, tmp_path: Path, capsys) -> None:

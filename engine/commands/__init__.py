@@ -7,11 +7,12 @@ from engine.commands import (
     compare,
     explain,
     pack,
+    points,
     reconcile,
     scdl,
     table,
     validate,
 )
 
-COMMANDS = [validate, table, build, check, avenants, pack, reconcile]
+COMMANDS = [validate, table, build, check, avenants, pack, reconcile, points]
 COMMANDS += [explain, compare, scdl]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections import Counter
 from pathlib import Path
 
 from engine.build import BuildOptions, table_step
 from engine.commands.avenants import avenants_step
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
+from engine.commands.points import print_points
 from engine.manifest import build_inputs, write_manifest
+from engine.open_points import open_points
 from engine.pack.write import pack_step
 from engine.publication import scdl_step
 from engine.render.output import staged
@@ -25,11 +28,15 @@ def register(sub) -> None:
     add_out(parser)
     add_conventions(parser)
     parser.add_argument("--pdf", action="store_true", help="convertir aussi en PDF (LibreOffice)")
+    parser.add_argument("--final", action="store_true",
+                        help="actes définitifs : refuser (rien écrit) tant qu'un point reste à confirmer")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    loaded = load(args)
+    loaded = load(args, quiet=args.final)
+    if args.final and refuse_final(loaded.conventions, args.year):
+        return 1
     target = out_dir(args)
     options = BuildOptions(pdf=args.pdf, progress=True)
     written = []
@@ -41,6 +48,15 @@ def run(args: argparse.Namespace) -> int:
         written.append(write_manifest(stage, inputs, args.year).relative_to(stage))
     print("\n".join(summary(target, written, len(inputs))))
     return 0
+
+
+def refuse_final(conventions, year: int) -> bool:
+    """--final: list every open point on stderr and refuse while any remains (DOMAIN §7)."""
+    points = open_points(conventions, year)
+    if points:
+        print_points(points, year, sys.stderr)
+        print("--final refusé : rien n'a été écrit.", file=sys.stderr)
+    return bool(points)
 
 
 def summary(target: Path, written: list[Path], inputs: int) -> list[str]:

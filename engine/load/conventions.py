@@ -128,7 +128,31 @@ def build_association(doc: YamlDocument) -> Association:
         rna=ids.get("rna"),
         path=str(doc.path),
         rank=data.get("rang"),
+        address=data.get("adresse"),
+        representative=_person(data.get("representant")),
+        article=data.get("article"),
+        territory_deviations=frozen_mapping(
+            {d["territoire"]: d["source"] for d in data.get("ecart_territoires", ())}),
+        lines=frozen_mapping(_key_lines(doc)),
     )
+
+
+def _person(data: dict | None) -> Signatory | None:
+    return Signatory(data["qualite"], data["nom"]) if data else None
+
+
+KEYED = ("nom", "signataire", "identifiants", "adresse", "representant", "article",
+         "annexes.estimees", "territoires", "allocations")
+
+
+def _key_lines(doc: YamlDocument) -> dict[str, int]:
+    """The line of each key open points and messages name (the nearest parent when absent)."""
+    lines = {}
+    for key in KEYED:
+        line = doc.line_of(tuple(key.split(".")))
+        if line is not None:
+            lines[key] = line
+    return lines
 
 
 def _allocation(doc: YamlDocument, index: int, raw: dict) -> Allocation:

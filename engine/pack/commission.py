@@ -49,6 +49,8 @@ class Commission:
     initial_deliberation: str
     vus: tuple[str, ...]
     path: str
+    table_date: date | None = None
+    """The date printed on the financial table (004 annexe 3: « 26/02/2026 »), when given."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,8 @@ def load_commission(root: Path, year: int) -> Commission:
         initial_deliberation=initial["deliberation"],
         vus=tuple(vu["texte"] for vu in data["vus"]),
         path=str(doc.path),
+        table_date=date.fromisoformat(data["tableau_financier"]["date"]) if "tableau_financier" in data
+        else None,
     )
 
 

@@ -14,11 +14,13 @@ from docx.shared import Cm
 
 from engine.finance import Table
 from engine.model import Conventions
+from engine.open_points import figure_points
 from engine.pack.chart import chart_png
 from engine.pack.commission import Activity, Commission
 from engine.pack.document import apply_settings, fix_properties, portrait, set_font
 from engine.pack.markup import Markup, parse, write
 from engine.pack.prose import render
+from engine.render.draft import mark_draft
 from engine.render.table_docx import table_document
 
 
@@ -64,6 +66,8 @@ def render_part(part: Part, data: PackData, context: dict) -> RenderedPart:
     bookmark = markup.settings.get("signet") or part.stem
     doc_title = markup.settings.get("titre") or bookmark
     fix_properties(document, doc_title, author(data), data.year)
+    mark_draft(document, figure_points(data.conventions, data.year), data.conventions.root,
+               listed=part is PARTS[-1])
     return RenderedPart(part, document, bookmark, doc_title)
 
 
@@ -85,7 +89,7 @@ def _report(data: PackData, markup: Markup):
 
 
 def _annexe3(data: PackData, markup: Markup):
-    document = table_document(data.conventions.departement, data.table)
+    document = table_document(data.conventions.departement, data.table, data.commission.table_date)
     set_font(document, size=8, space_after=0)
     write(document, markup, {})
     return document

@@ -10,10 +10,13 @@ from pathlib import Path
 from engine.build import BuildOptions
 from engine.finance import build_table
 from engine.model import Conventions
+from engine.open_points import figure_points
+from engine.pack.annex_models import annex_models
 from engine.pack.assemble import PdfInfo, assemble_pdf
 from engine.pack.commission import load_activity, load_commission
-from engine.pack.document import save
+from engine.pack.document import fix_properties, save
 from engine.pack.parts import PARTS, PackData, RenderedPart, author, context, render_part
+from engine.render.draft import mark_draft
 from engine.render.pdf import MISSING, libreoffice_path
 
 PACK_DIR = "pack"
@@ -39,15 +42,31 @@ def pack_step(conventions: Conventions, year: int, stage: Path, options: BuildOp
     """`pack/` with the five DOCX parts, and `pack/dossier_commission_permanente_YEAR.pdf` with --pdf."""
     data = pack_data(conventions, year)
     rendered = render_parts(data)
+    documents = pack_documents(data, rendered)
     folder = stage / PACK_DIR
     folder.mkdir()
-    docx = [save(r.document, folder / f"{r.part.stem}.docx", year) for r in rendered]
+    docx = [save(document, folder / f"{stem}.docx", year) for stem, document, _ in documents]
     if not options.pdf:
         return docx
     if libreoffice_path() is None:
         print(MISSING, file=sys.stderr)
         return docx
     info = PdfInfo(rendered[0].title, author(data), year)
-    pdf = assemble_pdf(docx, [r.bookmark for r in rendered], folder / pdf_name(year), info)
+    pdf = assemble_pdf(docx, [bookmark for _, _, bookmark in documents], folder / pdf_name(year), info)
     return [*docx, pdf]
+
+
+def pack_documents(data: PackData, rendered: list[RenderedPart]) -> list[tuple[str, object, str]]:
+    """(file stem, document, bookmark) in pack order: annexe 2's model amendment is followed by
+    the five measure-annex models (004: annexe 2 holds both)."""
+    out = []
+    for part in rendered:
+        out.append((part.part.stem, part.document, part.bookmark))
+        if part.part.template == "annexe2.j2":
+            for model in annex_models(data.conventions, data.year):
+                fix_properties(model.document, model.bookmark, author(data), data.year)
+                mark_draft(model.document, figure_points(data.conventions, data.year),
+                           data.conventions.root, listed=False)
+                out.append((model.stem, model.document, model.bookmark))
+    return out
 

@@ -24,7 +24,10 @@ from engine.errors import FslError, TemplateError
 from engine.load.yamlfile import load_yaml
 from engine.model import Association, Conventions, Measure, frozen_mapping
 from engine.money import format_number
+from engine.open_points import association_points, deliberation_point
+from engine.pack.commission import Commission, commission_path, load_commission
 from engine.render.avenant_context import avenant_associations, avenant_context, quoted_value
+from engine.render.draft import mark_draft
 from engine.render.jinja import DocumentEnvironment, MissingField, document_environment
 from engine.render.reproducible import write_normalized
 
@@ -89,11 +92,13 @@ def write_avenants(
     """Write `avenant_<year>_<slug>.docx` in `folder` for each association (or only `association`)."""
     templates = templates or load_templates()
     env = document_environment()
+    commission = year_commission(conventions, year)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for assoc in avenant_associations(conventions, year, association):
         path = folder / avenant_filename(year, assoc.slug)
-        write_normalized(path, render_avenant(conventions, assoc, year, templates, env), year)
+        data = render_avenant(conventions, assoc, year, templates, env, commission)
+        write_normalized(path, data, year)
         written.append(path)
         if on_rendered is not None:
             on_rendered(assoc)
@@ -106,19 +111,31 @@ def render_avenant(
     year: int,
     templates: Templates,
     env: DocumentEnvironment,
+    commission: Commission | None = None,
 ) -> bytes:
     """The avenant then its annexes in annex-number order, as DOCX bytes (not yet normalised)."""
-    context = avenant_context(conventions, association, year)
+    context = avenant_context(conventions, association, year, commission)
     document = render_part(templates.avenant, context, env, association)
     for annex in context["annexes"]:
         template = templates.annexes[Measure(annex["mesure"])]
         check_quoted_values(conventions, year, template)
         part = render_part(template, {**context, "annexe": annex}, env, association)
         append_body(document, part, template.name)
+    points = association_points(conventions, association, year)
+    if commission is None:
+        points.append(deliberation_point(commission_path(Path(conventions.root), year)))
+    mark_draft(document, points, conventions.root)
     _properties(document, association, year)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def year_commission(conventions: Conventions, year: int) -> Commission | None:
+    """The Commission permanente of `year` (its deliberation authorises the amendments), if known."""
+    if not commission_path(Path(conventions.root), year).is_file():
+        return None
+    return load_commission(Path(conventions.root), year)
 
 
 def render_part(template: Template, context: dict, env: DocumentEnvironment, association: Association):

@@ -16,6 +16,7 @@ from engine.errors import FslError, InputError
 from engine.finance import ZERO, amount
 from engine.model import COLUMNS, Allocation, Association, Conventions, Departement, Measure, Period
 from engine.money import format_eur
+from engine.pack.commission import Commission
 
 LOCALE = "fr_FR"
 
@@ -36,8 +37,13 @@ def avenant_associations(
     return (association,)
 
 
-def avenant_context(conventions: Conventions, association: Association, year: int) -> dict:
-    """Everything the avenant and its annexes show for `association` in `year` (004 annexe 2)."""
+def avenant_context(conventions: Conventions, association: Association, year: int,
+                    commission: Commission | None = None) -> dict:
+    """Everything the avenant and its annexes show for `association` in `year` (004 annexe 2).
+
+    `commission` (conventions/commissions/YEAR.yaml) gives the deliberation the « Vu » cites;
+    without it the « Vu » leaves the number and date blank (the amendment is then a draft).
+    """
     dep = conventions.departement
     periods = _periods_until(dep, association, year)
     annexes = [
@@ -51,7 +57,52 @@ def avenant_context(conventions: Conventions, association: Association, year: in
         "association": _association(dep, association),
         "annexes": annexes,
         "numeros_annexes": [str(annex["numero"]) for annex in annexes],
+        "taux": _rates(dep, dep.period(year)),
+        **_commission(commission),
     }
+
+
+def _rates(dep: Departement, period: Period) -> dict:
+    """Each rate in force at the period's start, written the French way (« 2 062,80 € »)."""
+    rates = {}
+    for column, rate in dep.rates.items():
+        value = rate.in_force(period.start)
+        rates[column] = format_eur(value.amount) if value is not None else None
+    return rates
+
+
+def _commission(commission: Commission | None) -> dict:
+    """The deliberation authorising the amendment, and the one that approved the conventions."""
+    if commission is None:
+        return {"deliberation": None, "conventions_initiales": None, "president": None}
+    return {
+        "deliberation": {"numero": commission.deliberation, "date": french_day(commission.meeting)},
+        "conventions_initiales": {"numero": commission.initial_deliberation,
+                                  "date": french_day(commission.initial_meeting)},
+        "president": f"{commission.president.civilite} {commission.president.nom}",
+    }
+
+
+ARTICLES = {"l'association": "l'association ", "l'": "l'", "le": "le ", "la": "la ", "les": "les ",
+            "aucun": ""}
+"""How the `article` setting of an association's YAML introduces its name (« Pour l'association … »)."""
+
+
+def designation(association: Association) -> str:
+    """`AUDASSE` with `article: l'association` → « l'association AUDASSE »; no article: the name."""
+    return f"{ARTICLES.get(association.article or 'aucun', '')}{association.name}"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def in_sentence(title: str) -> str:
+    """« La Directrice des politiques… » inside a sentence: « la Directrice des politiques… »."""
+    first, _, rest = title.partition(" ")
+    if first in ("Le", "La", "Les") or first.startswith("L'"):
+        return f"{first.lower()} {rest}" if rest else first.lower()
+    return title
 
 
 def measure_columns(dep: Departement, measure: Measure) -> tuple[str, ...]:
@@ -83,7 +134,7 @@ def _departement(dep: Departement) -> dict:
     signatory = dep.signatory
     return {"nom": dep.name, "ville": dep.city,
             "signataire": {"mention": list(signatory.mention), "qualite": signatory.title,
-                           "nom": signatory.name}}
+                           "qualite_phrase": in_sentence(signatory.title), "nom": signatory.name}}
 
 
 def _convention(dep: Departement, association: Association) -> dict:
@@ -96,11 +147,22 @@ def _convention(dep: Departement, association: Association) -> dict:
 
 def _association(dep: Departement, association: Association) -> dict:
     signatory = association.signatory
+    representative = association.representative or signatory
     return {
         "nom": association.name,
+        "designation": designation(association),
+        "designation_debut": _capitalised(designation(association)),
         "slug": association.slug,
         "signataire": None if signatory is None else {"qualite": signatory.title, "nom": signatory.name},
-        "territoires": [_territory_name(dep, t) for t in association.territories],
+        "representant": None if representative is None else {
+            "qualite": in_sentence(representative.title), "nom": representative.name},
+        "adresse": association.address,
+        "siret": association.siret,
+        "rna": association.rna,
+        # the annex's « Territoire d'intervention »: the convention's, then each recorded deviation
+        # (HAJ: Audomarois), so that it names every territory the annex's figures are spread over
+        "territoires": [_territory_name(dep, t) for t in
+                        (*association.territories, *association.territory_deviations)],
     }
 
 

@@ -69,8 +69,15 @@ def document_environment() -> DocumentEnvironment:
     return env
 
 
-def accord(count: int, singular: str, plural: str) -> str:
-    """`35|accord('point mensuel', 'points mensuels')` → `35 points mensuels` (0 and 1: singular)."""
+def accord(count: int, singular: str, plural: str, zero: str | None = None) -> str:
+    """`35|accord('point mensuel', 'points mensuels')` → `35 points mensuels` (0 and 1: singular).
+
+    With `zero` (« aucune porte close »), a count of 0 is written in words, never « 0 porte close ».
+    """
+    if isinstance(count, str):  # a model's placeholder (« XX points mensuels », 004 annexe 2)
+        return f"{count} {plural}"
+    if count == 0 and zero is not None:
+        return zero
     return f"{format_count(count)} {singular if count < 2 else plural}"
 
 

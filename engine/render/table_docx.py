@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,17 +19,33 @@ from docx.shared import Cm, Pt
 from engine.finance import Table
 from engine.model import Departement
 from engine.money import format_count, format_number
+from engine.open_points import OpenPoint
+from engine.render.draft import mark_draft
 from engine.render.reproducible import write_normalized
-from engine.render.table_layout import COLUMNS, row_cells, subtotal_cells, title, total_cells
+from engine.render.table_layout import (
+    COLUMNS,
+    headings,
+    row_cells,
+    service_line,
+    subtotal_cells,
+    title,
+    total_cells,
+)
+
+FONT = "Arial"
 
 
-def table_document(dep: Departement, table: Table):
-    """A python-docx Document holding the table (the commission pack reuses it for annexe 3)."""
+def table_document(dep: Departement, table: Table, dated: date | None = None):
+    """A python-docx Document holding the table (the commission pack reuses it for annexe 3).
+
+    `dated`: the date the table carries (004 annexe 3 « 26/02/2026 », commissions/YEAR.yaml).
+    """
     document = Document()
     _landscape(document)
+    _arial(document)
     heading = document.add_paragraph(title(dep, table))
     heading.runs[0].bold = True
-    document.add_paragraph(f"{dep.service} – Département du {dep.name}")
+    document.add_paragraph(service_line(dep, dated))
     add_table(document, dep, table)
     _fixed_properties(document, dep, table.year)
     return document
@@ -38,19 +55,22 @@ def add_table(document, dep: Departement, table: Table) -> None:
     grid = document.add_table(rows=1, cols=len(COLUMNS))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, column in zip(grid.rows[0].cells, COLUMNS, strict=True):
-        _fill(cell, column.heading, bold=True)
+    for cell, text in zip(grid.rows[0].cells, headings(dep, table), strict=True):
+        _fill(cell, text, bold=True, size=HEADER_SIZE_PT)
     _repeat_header(grid.rows[0])
     for block in table.blocks:
-        for row in block.rows:
-            _add_row(grid, row_cells(dep, block, row))
+        for index, row in enumerate(block.rows):
+            cells = row_cells(dep, block, row)
+            _add_row(grid, cells if index == 0 else [None, *cells[1:]])  # the name once per block
         _add_row(grid, subtotal_cells(block), bold=True)
     _add_row(grid, total_cells(table), bold=True)
     fit_columns(grid)
 
 
-WIDTHS_CM = {"association": 2.9, "territory": 2.4, "arrondissement": 1.7, "count": 1.1, "amount": 1.85}
-"""Column widths on a landscape A4 (27,7 cm between margins): amounts stay on one line."""
+WIDTHS_CM = {"association": 2.9, "territory": 2.4, "arrondissement": 1.7, "count": 1.25, "amount": 1.7}
+"""Column widths on a landscape A4 (27,7 cm between margins): amounts stay on one line, and no
+header word is cut (tests/test_table_docx_layout.py measures them in Arial bold)."""
+HEADER_SIZE_PT, CELL_SIZE_PT = 5.5, 6
 CELL_MARGIN_TWIPS = "34"  # 0,06 cm each side instead of Word's 0,19 cm
 
 
@@ -81,9 +101,16 @@ def keep_rows_whole(grid) -> None:
         row._tr.get_or_add_trPr().append(whole)
 
 
-def write_table_docx(dep: Departement, table: Table, path: Path) -> None:
+def write_table_docx(dep: Departement, table: Table, path: Path, points: Sequence[OpenPoint] = (),
+                     root: str = "", dated: date | None = None) -> None:
+    """The table's DOCX; with open points behind its figures, a draft (« PROJET », then the list).
+
+    Standalone, it carries the pack's font and « page N / M » in its footer."""
     buffer = io.BytesIO()
-    table_document(dep, table).save(buffer)
+    document = table_document(dep, table, dated)
+    _page_footer(document, f"Tableau financier FSL {table.year} – page ")
+    mark_draft(document, points, root, new_page=False)
+    document.save(buffer)
     write_normalized(path, buffer.getvalue(), table.year)
 
 
@@ -103,13 +130,44 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _fill(cell, text: str, bold: bool = False, right: bool = False) -> None:
+def _fill(cell, text: str, bold: bool = False, right: bool = False, size: float = CELL_SIZE_PT) -> None:
+    """The cell's text; a « \\n » starts a new line (a header's rate under its label)."""
     paragraph = cell.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.bold = bold
-    run.font.size = Pt(6)
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            paragraph.add_run().add_break()
+        run = paragraph.add_run(line)
+        run.bold = bold
+        run.font.size = Pt(size)
     if right:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _arial(document) -> None:
+    """The pack's font (Arial) for the whole document, not python-docx's default Calibri."""
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), FONT)
+
+
+def _page_footer(document, text: str) -> None:
+    """« Tableau financier FSL 2026 – page 1 / 3 » at the foot of every page."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for part in (text, "PAGE", " / ", "NUMPAGES"):
+        if part in ("PAGE", "NUMPAGES"):
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), part)
+            run = OxmlElement("w:r")
+            value = OxmlElement("w:t")
+            value.text = "1"
+            run.append(value)
+            field.append(run)
+            paragraph._p.append(field)
+        else:
+            paragraph.add_run(part).font.size = Pt(8)
 
 
 def _repeat_header(row) -> None:

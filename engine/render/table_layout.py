@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from engine.finance import Block, Row, Table
-from engine.model import Departement
+from engine.model import Departement, Unit
+from engine.money import format_eur
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,29 @@ COLUMNS: tuple[Column, ...] = (
     Column("Montant FAL", "amount", "fal"),
     Column("Total", "amount", "total"),
 )
+
+
+SOFT_HYPHEN = "\u00ad"
+UNIT_WORDS = {Unit.MONTH: "par mois", Unit.YEAR: "par an", Unit.ACT: ""}
+COUNT_LABELS = {"asll_points": "Points ASLL", "aml_points": "Points AML", "dsf": "DSF",
+                "portes_closes": "Portes closes", "gla": "Logements GLA", "fal": "FAL",
+                "fal_accompagnement_seul": "FAL acc. seul"}
+"""Short words, so that a 1,25 cm column never cuts one (« Logemen|ts »)."""
+
+
+def headings(dep: Departement, table: Table) -> list[str]:
+    """Each column's header; a count column gives its unit rate on a second line, as 004 annexe 3
+    does (« Nbre points mensuels ASLL 85,95 €/mois »): « Points ASLL par mois⏎85,95 € »."""
+    out = []
+    for column in COLUMNS:
+        if column.kind != "count":
+            out.append(column.heading.replace("Arrondissement", f"Arrondis{SOFT_HYPHEN}sement"))
+            continue
+        rate = dep.rates[column.key]
+        value = rate.in_force(table.period.start)
+        label = " ".join(w for w in (COUNT_LABELS[column.key], UNIT_WORDS[rate.unit]) if w)
+        out.append(f"{label}\n{format_eur(value.amount)}" if value is not None else label)
+    return out
 
 
 def row_cells(dep: Departement, block: Block, row: Row) -> list[str | int | Decimal | None]:
@@ -70,6 +95,12 @@ def _cells(text, counts, amounts) -> list[str | int | Decimal | None]:
         else:
             out.append(amounts.get(column.key) or None)
     return out
+
+
+def service_line(dep: Departement, dated: date | None) -> str:
+    """« SPSLH – Département du Pas-de-Calais – 26/02/2026 » (004 annexe 3 prints the date)."""
+    line = f"{dep.service} – Département du {dep.name}"
+    return f"{line} – tableau du {dated:%d/%m/%Y}" if dated is not None else line
 
 
 def title(dep: Departement, table: Table) -> str:

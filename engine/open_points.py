@@ -1,0 +1,135 @@
+"""What remains to confirm before an act can be signed (DOMAIN §7, « Drafts and acts »).
+
+Pure: the loaded conventions in, frozen `OpenPoint` values out (no file, no clock, no printing).
+An estimated allocation, a guessed annex number, an unknown signatory or missing identity data
+makes every document it feeds a draft (« PROJET »); `fsl build --final` refuses while any remains.
+The web UI and the open-data export reuse `open_points` as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from engine.model import Association, Conventions
+
+
+class PointKind(Enum):
+    """Why a point is open: each kind names what a person must confirm."""
+
+    ESTIMATE = "estimation"
+    ANNEX_NUMBERS = "numeros_annexes"
+    SIGNATORY = "signataire"
+    IDENTITY = "identite"
+    ARTICLE = "article"
+    DELIBERATION = "deliberation"
+
+
+@dataclass(frozen=True)
+class OpenPoint:
+    """One thing to confirm, located in the data: `path:line: field: message`."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    kind: PointKind
+    association: str | None = None
+    year: int | None = None
+    """For an estimate: the year of the allocation (the table and the pack print only that year)."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line or 0}: {self.field}: {self.message}"
+
+    def located(self, root: str) -> str:
+        """As `__str__`, with the path relative to the conventions folder (what a document prints)."""
+        path = Path(self.path)
+        try:
+            path = path.relative_to(root)
+        except ValueError:
+            pass
+        return f"{path.as_posix()}:{self.line or 0}: {self.field}: {self.message}"
+
+
+def open_points(conventions: Conventions, year: int) -> tuple[OpenPoint, ...]:
+    """Every open point of the documents of `year`, association by association (annexe 1 order)."""
+    points: list[OpenPoint] = []
+    for association in conventions.associations:
+        if association.allocation(year) is not None:
+            points += association_points(conventions, association, year)
+    return tuple(points)
+
+
+def association_points(conventions: Conventions, association: Association, year: int) -> list[OpenPoint]:
+    """What the amendment of `association` for `year` (and its annexes) still leaves to confirm."""
+    return [*_estimates(association, year), *_annexes(association), *_signatory(association),
+            *_identity(association), *_article(association)]
+
+
+def figure_points(conventions: Conventions, year: int) -> tuple[OpenPoint, ...]:
+    """The open points behind the figures of `year` alone (what the table and the pack print)."""
+    return tuple(p for p in open_points(conventions, year)
+                 if p.kind is PointKind.ESTIMATE and p.year == year)
+
+
+def deliberation_point(path: Path) -> OpenPoint:
+    """No `commissions/YEAR.yaml`: the « Vu » of the authorising deliberation stays blank."""
+    return OpenPoint(str(path), None, "deliberation.numero",
+                     "délibération autorisant l'avenant inconnue (fichier absent)",
+                     PointKind.DELIBERATION)
+
+
+def _point(association: Association, key: str, field: str, message: str, kind: PointKind,
+           year: int | None = None, line: int | None = None) -> OpenPoint:
+    return OpenPoint(association.path, line or association.lines.get(key), field, message, kind,
+                     association.slug, year)
+
+
+def _estimates(association: Association, year: int) -> list[OpenPoint]:
+    """Each estimated allocation the amendment prints (every period up to `year`)."""
+    return [
+        _point(association, "allocations", f"allocations.{allocation.year}.estimated",
+               f"allocations {allocation.year} estimées, pas tirées d'un texte : à confirmer",
+               PointKind.ESTIMATE, allocation.year, allocation.line)
+        for allocation in sorted(association.allocations.values(), key=lambda a: a.year)
+        if allocation.estimated and allocation.year <= year
+    ]
+
+
+def _annexes(association: Association) -> list[OpenPoint]:
+    if not association.annexes_estimated:
+        return []
+    return [_point(association, "annexes.estimees", "annexes.estimees",
+                   "numéros d'annexe supposés : à vérifier sur la convention signée",
+                   PointKind.ANNEX_NUMBERS)]
+
+
+def _signatory(association: Association) -> list[OpenPoint]:
+    if association.signatory is not None:
+        return []
+    return [_point(association, "signataire", "signataire",
+                   "signataire de l'association inconnu (qualité et nom)", PointKind.SIGNATORY)]
+
+
+def _identity(association: Association) -> list[OpenPoint]:
+    """The preamble names the association by its address and its SIRET or RNA number.
+
+    Its representative is `representant`, else the signatory (an unknown one is already a point).
+    """
+    points = []
+    if association.address is None:
+        points.append(_point(association, "adresse", "adresse", "adresse du siège absente",
+                             PointKind.IDENTITY))
+    if association.siret is None and association.rna is None:
+        points.append(_point(association, "identifiants", "identifiants",
+                             "ni SIRET ni numéro RNA", PointKind.IDENTITY))
+    return points
+
+
+def _article(association: Association) -> list[OpenPoint]:
+    if association.article is not None:
+        return []
+    return [_point(association, "article", "article",
+                   "article du nom à choisir pour « Pour … » (l'association, le, la, les, l', aucun)",
+                   PointKind.ARTICLE)]
