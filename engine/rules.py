@@ -212,6 +212,12 @@ class DocumentRecord:
     file: str | None
     declared: frozenset[Role]
     line: int = 0
+    # `role:Nom Prénom` entries of signataires_declares: whom each role's certificate should name.
+    # Compared with the signer's certificate, never printed (it may be a household's name).
+    expected_signers: tuple[tuple[Role, str], ...] = ()
+
+    def expected_signer(self, role: Role) -> str | None:
+        return next((name for r, name in self.expected_signers if r is role), None)
 
 
 @dataclass(frozen=True)
@@ -250,6 +256,9 @@ class SignatureEvidence:
     trusted: bool = False
     signer: str | None = None  # never printed in reports: it may be a household member's name
     signed_at: datetime | None = None
+    doubt: str | None = None  # intact but not trusted: why, in French (a warning, not an error)
+    judged_at: datetime | None = None  # the moment the certificate was judged at
+    judged_by: str | None = None  # what that moment is: « horodatage » or « date de réception »
 
 
 @dataclass(frozen=True)

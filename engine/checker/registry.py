@@ -273,7 +273,7 @@ def _document(row: Row, measures: dict[str, MeasureRecord], known: set[str] | No
         type=row.choice("type_document", DocumentType),
         period=row.text("periode", False, _PERIOD, "2026-03 ou 2026"),
         received=row.day("date_reception", True),
-        file=_file_name(row), declared=_roles(row),
+        file=_file_name(row), declared=_roles(row), expected_signers=_expected_signers(row),
     )
     measure = measures.get(mesure_id or "")
     if mesure_id and known is not None and mesure_id not in known:
@@ -303,6 +303,7 @@ def _roles(row: Row) -> frozenset[Role]:
     value = row.text("signataires_declares") or ""
     roles = set()
     for part in filter(None, (p.strip() for p in value.split("|"))):
+        part = part.split(":", 1)[0].strip()  # `role:Nom Prénom`: the name is never echoed
         try:
             roles.add(Role(part))
         except ValueError:
@@ -310,6 +311,17 @@ def _roles(row: Row) -> frozenset[Role]:
             row.error("signataires_declares",
                       f"signataire « {_shown(part)} » inconnu ; possibles : {allowed}")
     return frozenset(roles)
+
+
+def _expected_signers(row: Row) -> tuple[tuple[Role, str], ...]:
+    """The `role:Nom Prénom` entries of signataires_declares (INTERFACES.md), roles checked by `_roles`."""
+    value = row.cells["signataires_declares"]
+    named = []
+    for part in filter(None, (p.strip() for p in value.split("|"))):
+        role, _, name = part.partition(":")
+        if name.strip() and role.strip() in {r.value for r in Role}:
+            named.append((Role(role.strip()), " ".join(name.split())))
+    return tuple(named)
 
 
 def _events(path: Path, known: set[str] | None, errors: list[InputError]) -> list[EventRecord]:
