@@ -195,4 +195,8 @@ def _limits(data: dict[str, Any]) -> Limits:
         min_visits=MappingProxyType(dict(data.get("visites_min", {}))),
         consecutive=data.get("consecutifs"), min_attempts=data.get("tentatives_min"),
         expected=event("attendu"), reset=event("remise_a_zero"),
+        months_by_kind=MappingProxyType(dict(data.get("duree_par_type", {}))),
+        excluded=frozenset(data.get("accompagnements_exclus", ())),
+        max_working_days=data.get("jours_ouvres_max"), max_vacant_months=data.get("vacance_max_mois"),
+        day_threshold=data.get("jour_du_mois_max"),
     )
