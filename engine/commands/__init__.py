@@ -1,5 +1,5 @@
 """The commands behind `fsl`: each module has `register(subparsers)` that sets `func`."""
 
-from engine.commands import avenants, build, check, pack, reconcile, table, validate
+from engine.commands import avenants, build, check, pack, reconcile, relances, table, validate
 
-COMMANDS = [validate, table, build, check, avenants, pack, reconcile]
+COMMANDS = [validate, table, build, check, avenants, pack, reconcile, relances]
