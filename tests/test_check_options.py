@@ -92,3 +92,16 @@ def test_rules_path_on_the_command_line(tmp_path: Path) -> None:
     _, by_name, _ = _check(str(EXAMPLE), "--as-of", "2026-11-22", "--json")
     _, by_path, _ = _check(str(EXAMPLE), "--as-of", "2026-11-22", "--json", "--regles", str(copy))
     assert by_name == by_path
+
+
+def test_html_report_states_the_moment_of_validation() -> None:
+    from datetime import date
+
+    from engine.checker.report_html import render_html
+    from engine.checker.run import run_check
+
+    if not EXAMPLE.exists():
+        pytest.skip("exemple non livré")
+    html = render_html(run_check(EXAMPLE, date(2026, 11, 22), load_ruleset()))
+    assert "<h2>Méthode</h2>" in html and "date de réception" in html and "horodatage" in html
+    assert "jamais à la date du contrôle" in html

@@ -190,3 +190,44 @@ def test_no_finding_names_the_pseudonym() -> None:
     asll = dataclasses.replace(measure("M-2", start=date(2026, 6, 1), decision=date(2026, 5, 20)),
                                household="h-secret")
     assert all("h-secret" not in f.message for f in run([fal, asll]))
+
+
+# --- A small CeA register, checked whole with `--regles cea`: exactly the injected findings ----
+
+CEA_MEASURES = [  # mesure_id, type, duree_mois, motif
+    ("C-1", "acces", 3, ""), ("C-2", "acces", 6, ""), ("C-3", "maintien", 6, "masp"),
+    ("C-4", "maintien", 6, ""), ("C-5", "maintien", 6, "")]
+CEA_EVENTS = [("C-4", "interruption", "2026-05-20"), ("C-5", "autre_accompagnement", "2026-04-15"),
+              ("C-1", "autre_accompagnement", "2026-07-15")]  # after C-1's end: no overlap
+CEA_EXPECTED = {
+    ("CEA-DURATION", "warning", "C-2", None, "« acces » : 3 mois"),
+    ("CEA-CUMUL", "error", "C-3", None, "MASP"),
+    ("CEA-INTERRUPTION", "warning", "C-4", "2026-05-20", "3 mois dus sur 6"),
+    ("CEA-CUMUL", "error", "C-5", "2026-04-15", "autre accompagnement déclaré le 2026-04-15"),
+}
+
+
+def test_cea_register_gives_exactly_its_injected_findings(tmp_path: Path) -> None:
+    import contextlib
+    import io
+    import json
+
+    from engine.cli import main
+
+    measures = "".join(f"{i};bas-rhin-asso;ASLL;{k};;2026-02-10;2026-03-01;{n};;;{m}\n"
+                       for i, k, n, m in CEA_MEASURES)
+    events = "".join(f"{i};{t};{d};\n" for i, t, d in CEA_EVENTS)
+    folder = _folder(tmp_path / "cea", f"{HEADER}\n{measures}", events)
+    plans = "".join(f"P-{i};{i};bas-rhin-asso;plan_intervention;;2026-03-20;;menage|instructeur|association\n"
+                    for i, *_ in CEA_MEASURES)
+    with (folder / "documents.csv").open("a", encoding="utf-8") as handle:
+        handle.write(plans)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["check", str(folder), "--as-of", "2026-06-10", "--regles", "cea", "--json"])
+    found = json.loads(out.getvalue())["findings"]
+    assert status == 1
+    got = {(f["rule"], f["severity"], f["mesure_id"], f["due"]) for f in found}
+    assert got == {e[:4] for e in CEA_EXPECTED} and len(found) == len(CEA_EXPECTED)
+    for rule, _, mesure_id, _, words in CEA_EXPECTED:
+        assert any(f["rule"] == rule and f["mesure_id"] == mesure_id and words in f["message"] for f in found)
