@@ -6,7 +6,8 @@ cryptographic validity, coverage of the document, modifications made after signi
 analysis) and trust in the signer's certificate, with no network access (revocation data only
 when the file embeds it: its DSS).
 
-Time of validation: the signature's own timestamp when it carries a trusted one; otherwise the
+Time of validation: the signature's own timestamp when it carries a trusted one (dated before the
+receipt: a timestamp cannot prove less than the register does); otherwise the
 moment the caller gives, which is the end of the document's `date_reception` in the register (the
 Département's own record proves the file existed then); never the check's `--as-of` date nor
 "now". A certificate expired at that moment was expired when the document was signed or sent.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from asn1crypto import x509
@@ -150,13 +151,13 @@ def _one_signature(
     try:
         status = _validate(sig, _context(trust_roots, moment, revocation))
         stamped = _trusted_timestamp(status)
-        if stamped is not None and stamped != moment:
+        if stamped is not None and stamped < moment:  # the earliest proof that the signature existed
             moment, basis = stamped, "horodatage"
             status = _validate(sig, _context(trust_roots, moment, revocation))
     except Exception as exc:  # noqa: BLE001 - last resort on untrusted bytes, becomes a finding
         return SignatureEvidence(field=name, role=role_of(name), signed=True,
                                  problem=f"signature impossible à vérifier ({type(exc).__name__})")
-    problem, doubt = verdict(status, moment, basis, _chain_top_is_root(sig))
+    problem, doubt = verdict(status, moment, basis, lambda: _chain_top_is_root(sig))
     return SignatureEvidence(
         field=name, role=role_of(name), signed=True, problem=problem, doubt=doubt,
         trusted=bool(status.trusted), signer=_signer(status), signed_at=_signed_at(status),
@@ -175,7 +176,7 @@ def _trusted_timestamp(status) -> datetime | None:
 def judge(status) -> str | None:
     """Why a pyHanko status is not acceptable (an error), in French, or None (kept for callers
     that only need the errors; `verdict` gives the warning causes too)."""
-    return verdict(status, None, "date de réception", True)[0]
+    return verdict(status, None, "date de réception", lambda: True)[0]
 
 
 REVOKED = (AdESFailure.REVOKED, AdESIndeterminate.REVOKED_NO_POE, AdESIndeterminate.REVOKED_CA_NO_POE)
@@ -185,7 +186,7 @@ REFUSED_DIGESTS = ("md5", "sha1")
 
 
 def verdict(
-    status, moment: datetime | None, basis: str, chain_has_root: bool,
+    status, moment: datetime | None, basis: str, chain_has_root: Callable[[], bool],
 ) -> tuple[str | None, str | None]:
     """(error cause, warning cause) of one pyHanko status, each in French or None.
 
@@ -225,9 +226,11 @@ def _certificate_verdict(status, indication, moment, basis, chain_has_root) -> t
                     "(non-répudiation absente)"), None
         return "usage du certificat non autorisé (contraintes de la chaîne de certification)", None
     if indication is AdESIndeterminate.CERTIFICATE_CHAIN_GENERAL_FAILURE:
+        if cert is not None and moment is not None and not _within(cert, moment):
+            return _out_of_bounds(status, cert, moment, when), None  # pyHanko: NotYetValidError
         return f"chaîne de certification invalide (autorité expirée, révoquée ou mal formée){when}", None
     if indication is AdESIndeterminate.NO_CERTIFICATE_CHAIN_FOUND:
-        if chain_has_root:
+        if chain_has_root():
             return None, ("certificat non reconnu : autorité de certification hors de la liste de confiance")
         return None, ("certificat non reconnu : chaîne de certification incomplète (l'autorité émettrice "
                       "n'est ni dans la signature ni dans la liste de confiance)")
@@ -254,6 +257,11 @@ def _out_of_bounds(status, cert, moment, when) -> str:
     return f"certificat expiré le {last.date().isoformat()}, avant la date de validation{when}"
 
 
+def _within(cert: x509.Certificate, moment: datetime) -> bool:
+    validity = cert["tbs_certificate"]["validity"]
+    return validity["not_before"].native <= moment <= validity["not_after"].native
+
+
 def _allows_commitment(cert: x509.Certificate) -> bool:
     usage = cert.key_usage_value
     return usage is None or "non_repudiation" in usage.native
@@ -261,18 +269,19 @@ def _allows_commitment(cert: x509.Certificate) -> bool:
 
 def _chain_top_is_root(sig: EmbeddedPdfSignature) -> bool:
     """Whether the certificates the signature carries lead from the signer to a self-signed
-    authority (then that authority is simply not trusted) or stop short (an incomplete chain)."""
+    authority (then that authority is simply not trusted) or stop short (an incomplete chain).
+    Names are compared as encoded bytes: cheap, and enough for certificates from one issuer."""
     try:
-        certs = list(sig.signed_data["certificates"] or ())
-        pool = [c.chosen for c in certs if c.name == "certificate"]
+        pool = {c.chosen.subject.dump(): c.chosen for c in sig.signed_data["certificates"] or ()
+                if c.name == "certificate"}
         current = sig.signer_cert
         for _ in range(len(pool) + 1):
-            if current.self_signed in ("maybe", "yes") or current.issuer == current.subject:
+            issuer = current.issuer.dump()
+            if issuer == current.subject.dump():
                 return True
-            issuer = next((c for c in pool if c.subject == current.issuer), None)
-            if issuer is None:
+            if issuer not in pool:
                 return False
-            current = issuer
+            current = pool[issuer]
     except Exception:  # noqa: BLE001 - a malformed certificate list: say "not trusted"
         return True
     return True

@@ -162,6 +162,7 @@ def pki():
         "revoked": issue("Révoqué", root, crl_url="http://crl.invalid/ac.crl"),
         "tsa": issue("Horodatage (test)", root, timestamping=True),
         "association": issue("Direction de l'association", root),
+        "future": issue("Valable à partir de 2027", root, first=date(2027, 1, 1)),
     }
 
 
@@ -217,6 +218,8 @@ def cases(pki) -> list[Case]:
         Case("C18-signataire-attendu", valid, "warning", "certificat d'une autre personne",
              declared="menage:Paul Autre"),
         Case("C19-signataire-attendu-conforme", valid, None, None, declared="menage:TÉMOIN Jeanne"),
+        Case("C20-pas-encore-valable", signed_by("future"), "error",
+             "certificat pas encore valide : valable à partir du 2027-01-01"),
     ]
 
 
@@ -257,7 +260,7 @@ def test_at_least_twelve_cases(cases) -> None:
     assert len(cases) >= 12
 
 
-@pytest.mark.parametrize("index", range(19))
+@pytest.mark.parametrize("index", range(20))
 def test_each_case_gives_its_severity_and_cause(cases, checked, index: int) -> None:
     case = cases[index]
     found = checked.get(case.name, [])
