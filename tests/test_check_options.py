@@ -37,6 +37,8 @@ def test_rules_name_never_leaves_the_rules_folder(tmp_path: Path) -> None:
         load_ruleset("..")
     with pytest.raises(FslError, match="introuvable"):
         load_ruleset(str(tmp_path / "absent.yaml"))
+    with pytest.raises(FslError, match="attendu un fichier .yaml"):
+        load_ruleset("../../etc/passwd")
 
 
 def test_rules_file_trust_list_stays_in_its_folder(tmp_path: Path) -> None:

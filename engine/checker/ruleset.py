@@ -54,6 +54,8 @@ def load_ruleset(name: str = DEFAULT_RULES, rules_dir: Path = RULES_DIR) -> Rule
     outside its own folder (its `certificats_confiance` stay beside it)."""
     if is_path(name):
         path = Path(name)
+        if path.suffix not in (".yaml", ".yml"):
+            raise FslError(f"fichier de règles « {name} » : attendu un fichier .yaml")
         if not path.is_file():
             raise FslError(f"fichier de règles « {name} » introuvable")
     else:
