@@ -56,6 +56,10 @@ class EventType(Enum):
     REPRISE = "reprise"
     VISITE = "visite"
     SORTIE_LOGEMENT = "sortie_logement"
+    DEMANDE_RENOUVELLEMENT = "demande_renouvellement"  # the association asks, with its reasons
+    ABSENCE_TRAVAILLEUR_SOCIAL = "absence_travailleur_social"  # first day the social worker is away
+    AUTRE_ACCOMPAGNEMENT = "autre_accompagnement"  # another support (AVDL, MASP...) begins
+    INTERRUPTION = "interruption"  # the measure is stopped before its end (CeA)
 
 
 class Evidence(Enum):
@@ -80,6 +84,11 @@ class Check(Enum):
     VISITES = "visites"  # minimum home visits per month
     ABSENCE = "absence"  # consecutive months without any visit
     PORTE_CLOSE = "porte_close"  # visit attempts before a closed door is paid
+    RENOUVELLEMENT = "renouvellement"  # a renewal asked for (an event) before it starts
+    ABSENCE_TS = "absence_ts"  # social worker away beyond a number of working days: told, continued
+    CUMUL_EXCLU = "cumul_exclu"  # no other support (AVDL, MASP...) at the same time (motif or event)
+    VACANCE = "vacance"  # consecutive vacant months of a housing (occupation.csv)
+    INTERRUPTION = "interruption"  # months due when a measure is interrupted
     MANUEL = "manuel"  # needs data the submissions folder does not hold
 
 
@@ -139,6 +148,11 @@ class Limits:
     min_attempts: int | None = None
     expected: EventType | None = None
     reset: EventType | None = None
+    months_by_kind: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    excluded: frozenset[str] = frozenset()  # other supports that cannot run at the same time
+    max_working_days: int | None = None
+    max_vacant_months: int | None = None
+    day_threshold: int | None = None  # a month begun after this day of the month is due
 
 
 @dataclass(frozen=True)
@@ -192,6 +206,7 @@ class MeasureRecord:
     hearing: date | None
     motif: str
     line: int = 0
+    household: str = ""  # optional keyed pseudonym (column `menage`), never a name
 
     @property
     def end(self) -> date | None:
@@ -212,6 +227,12 @@ class DocumentRecord:
     file: str | None
     declared: frozenset[Role]
     line: int = 0
+    # `role:Nom Prénom` entries of signataires_declares: whom each role's certificate should name.
+    # Compared with the signer's certificate, never printed (it may be a household's name).
+    expected_signers: tuple[tuple[Role, str], ...] = ()
+
+    def expected_signer(self, role: Role) -> str | None:
+        return next((name for r, name in self.expected_signers if r is role), None)
 
 
 @dataclass(frozen=True)
@@ -225,10 +246,23 @@ class EventRecord:
 
 
 @dataclass(frozen=True)
+class OccupancyRecord:
+    """One row of the optional occupation.csv: days a housing was occupied in a month."""
+
+    association: str
+    measure: Measure
+    housing: str
+    month: tuple[int, int]
+    days: int
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Submission:
     measures: tuple[MeasureRecord, ...]
     documents: tuple[DocumentRecord, ...]
     events: tuple[EventRecord, ...]
+    occupancy: tuple[OccupancyRecord, ...] = ()
 
 
 # --- What the received files show (engine.signatures, engine.checker.evidence) ---------------
@@ -250,6 +284,9 @@ class SignatureEvidence:
     trusted: bool = False
     signer: str | None = None  # never printed in reports: it may be a household member's name
     signed_at: datetime | None = None
+    doubt: str | None = None  # intact but not trusted: why, in French (a warning, not an error)
+    judged_at: datetime | None = None  # the moment the certificate was judged at
+    judged_by: str | None = None  # what that moment is: « horodatage » or « date de réception »
 
 
 @dataclass(frozen=True)

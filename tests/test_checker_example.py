@@ -142,3 +142,18 @@ def test_committed_example_checks_to_its_truth() -> None:
     truth = _truth(COMMITTED)
     report = result_json(run_check(COMMITTED, date.fromisoformat(truth["as_of"]), load_ruleset()))
     assert_same(report["findings"], truth["constats"] + _untrusted(truth))
+
+
+@pytest.mark.skipif(not COMMITTED.exists(), reason="exemple non livré")
+def test_committed_example_with_its_authority_trusted_on_the_command_line() -> None:
+    """`fsl check examples/soumissions-2026 --confiance …/ac-exemple.pem`: exactly the ground truth,
+    no « certificat non reconnu »."""
+    truth = _truth(COMMITTED)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["check", str(COMMITTED), "--as-of", truth["as_of"], "--json",
+                       "--confiance", str(COMMITTED / "ac-exemple.pem")])
+    report = json.loads(out.getvalue())
+    assert status == 1
+    assert_same(report["findings"], truth["constats"])
+    assert not any("certificat non reconnu" in f["message"] for f in report["findings"])

@@ -71,16 +71,24 @@ def test_pas_de_calais_has_every_rule_of_domain_section_4() -> None:
                 "AML-DURATION", "AML-CTEOP", "AML-BILAN-FINAL", "AML-ABSENCE", "AML-CUMUL", "AML-ECHEC",
                 "FAL-DURATION", "FAL-OCCUPATION", "FAL-VACANCE", "FAL-CAP", "DSF-TRANSMISSION",
                 "DSF-PORTE-CLOSE", "GLA-VACANCE", "BILAN-ANNUEL", "ABSENCE-TS", "AVENANT-SIGN"}
-    assert ids == expected
+    assert ids == expected | ADDED_IDS["pas-de-calais"]
     assert {r.id for r in CEA.rules} == {"CEA-DURATION", "CEA-START", "CEA-PLAN", "CEA-BILAN", "CEA-SUIVI",
-                                          "CEA-VISITS", "CEA-INTERRUPTION"}
+                                          "CEA-VISITS", "CEA-INTERRUPTION"} | ADDED_IDS["cea"]
+
+
+ADDED_IDS = {"pas-de-calais": {"AML-VISITS", "FAL-VISITS", "FAL-CUMUL", "ASLL-RENOUVELLEMENT"},
+             "cea": {"CEA-CUMUL"}}
+"""Rules the seeds state that DOMAIN.md section 4 has no row for yet (issue 13): 004 annexes AML
+and FAL « La fréquence d'intervention » and « Le cumul », 004 annexe ASLL « La durée »
+(renewal asked with its reasons), 001 « La décision » (no overlap with AVDL, MASP...)."""
 
 
 @pytest.mark.skipif(not DOMAIN.exists(), reason="spec/DOMAIN.md absent de cette machine")
 def test_rule_ids_match_the_domain_table() -> None:
     section = DOMAIN.read_text(encoding="utf-8").split("## 4.")[1].split("\n## ")[0]
     in_spec = set(re.findall(r"^\| ([A-Z][A-Z0-9-]+) \|", section, flags=re.MULTILINE))
-    assert in_spec == {r.id for r in PDC.rules} | {r.id for r in CEA.rules}
+    added = set().union(*ADDED_IDS.values())
+    assert in_spec == ({r.id for r in PDC.rules} | {r.id for r in CEA.rules}) - added
 
 
 def test_every_rule_names_its_source_and_manual_rules_say_why() -> None:

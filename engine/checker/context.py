@@ -23,6 +23,7 @@ from engine.rules import (
     FileEvidence,
     Finding,
     MeasureRecord,
+    OccupancyRecord,
     Rule,
     RuleSet,
     Severity,
@@ -41,6 +42,7 @@ class Context:
     events: Mapping[str, tuple[EventRecord, ...]]
     renewed_by: Mapping[str, tuple[str, ...]]
     evidence: Mapping[str, FileEvidence]
+    occupancy: tuple[OccupancyRecord, ...] = ()  # occupation.csv rows, when the folder has it
 
     def events_of(self, mesure_id: str, *types: EventType) -> tuple[EventRecord, ...]:
         events = self.events.get(mesure_id, ())
@@ -102,6 +104,7 @@ def build_context(
         measures={m.mesure_id: m for m in submission.measures},
         documents=_frozen(documents), association_documents=_frozen(association_documents),
         events=_frozen(events), renewed_by=_frozen(renewed_by), evidence=evidence,
+        occupancy=submission.occupancy,
     )
 
 

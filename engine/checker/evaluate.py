@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from engine.calendar import HolidayCalendar
-from engine.checker import deadlines, events, periods
+from engine.checker import deadlines, events, periods, supports
 from engine.checker.context import DOCUMENT_LABELS, Context, build_context
 from engine.rules import (
     Check,
@@ -32,14 +32,19 @@ EVALUATORS: Mapping[Check, Callable[[Rule, Context], list[Finding]]] = {
     Check.PIECE: deadlines.check_piece,
     Check.PIECE_PERIODIQUE: deadlines.check_periodic,
     Check.DEBUT: periods.check_start,
-    Check.DUREE: periods.check_duration,
-    Check.CUMUL: periods.check_overlap,
+    Check.DUREE: supports.check_duration,
+    Check.CUMUL: supports.check_overlap,
     Check.PLAFOND: periods.check_cap,
     Check.NOTIFICATION: events.check_notification,
     Check.SUSPENSION: events.check_suspension,
     Check.VISITES: events.check_visits,
     Check.ABSENCE: events.check_absence,
     Check.PORTE_CLOSE: events.check_closed_door,
+    Check.RENOUVELLEMENT: supports.check_renewal,
+    Check.ABSENCE_TS: supports.check_worker_absence,
+    Check.CUMUL_EXCLU: supports.check_excluded,
+    Check.VACANCE: supports.check_vacancy,
+    Check.INTERRUPTION: supports.check_interruption,
 }
 
 

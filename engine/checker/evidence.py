@@ -45,7 +45,8 @@ def unreadable(reason: str) -> FileEvidence:
 
 
 def end_of_day(as_of: date) -> datetime:
-    """Signatures are judged as they stand at the end of `as_of` (UTC), never at today's time."""
+    """The end of a day (UTC). A received file's signatures are judged at the end of its day of
+    receipt (or at their trusted timestamp: engine.signatures), never at `as_of` nor today."""
     return datetime.combine(as_of, clock_time(23, 59, 59), tzinfo=UTC)
 
 
@@ -121,7 +122,7 @@ def read_evidence(
         if isinstance(checked, FileEvidence):
             found[doc.document_id] = checked
         else:
-            jobs.append((doc.document_id, checked))
+            jobs.append((doc.document_id, checked, end_of_day(doc.received)))
     if jobs:
         with WorkerPool(limits, trust_roots, end_of_day(as_of), inspect) as pool:
             found.update(pool.run(jobs, progress))

@@ -23,6 +23,7 @@ from engine.rules import (
     EventType,
     Measure,
     MeasureRecord,
+    OccupancyRecord,
     Role,
     Submission,
 )
@@ -35,13 +36,16 @@ MEASURES = ("mesure_id", "association", "dispositif", "type", "territoire", "dat
 DOCUMENTS = ("document_id", "mesure_id", "association", "type_document", "periode", "date_reception",
              "fichier", "signataires_declares")
 EVENTS = ("mesure_id", "type_evenement", "date", "commentaire")
+MEASURES_OPTIONAL = ("menage",)  # keyed pseudonym of the household (overlap rules), never a name
+OCCUPANCY = ("association", "dispositif", "logement_id", "mois", "jours_occupes")
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _FRENCH = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
 _PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
-_KINDS = {Measure.ASLL: {"GSL", "ASL"}, Measure.AML: {"simple", "renforcee"}}
+_KINDS = {Measure.ASLL: {"GSL", "ASL", "acces", "maintien"}, Measure.AML: {"simple", "renforcee"}}
+# acces / maintien: the two kinds of the CeA's ASLLi (001 « La durée de la mesure »)
 _NEEDED = {Measure.ASLL: ("date_decision", "date_debut", "duree_mois"),
            Measure.AML: ("date_debut", "duree_mois"), Measure.FAL: ("date_debut", "duree_mois"),
            Measure.DSF: ("date_audience",)}
@@ -124,25 +128,32 @@ def _example(example: str) -> str:
     return f" (exemple : {example})" if example else ""
 
 
-def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError]) -> Iterator[Row]:
-    """The records of one CSV after its header is checked; nothing when the file is unusable."""
+def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError],
+              optional: tuple[str, ...] = ()) -> Iterator[Row]:
+    """The records of one CSV after its header is checked; nothing when the file is unusable.
+    `optional` columns may follow the required ones (an absent one reads as empty cells)."""
     text = _read_text(path, errors)
     if text is None:
         return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     try:
         header = [h.strip() for h in next(reader, [])]
-        if not _header_ok(path, header, columns, errors):
+        extra = tuple(h for h in header[len(columns):] if h in optional)
+        if not (list(header) == [*columns, *extra] and len(set(extra)) == len(extra)) \
+                and not _header_ok(path, header, columns, errors):
             return
+        present = (*columns, *extra)
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
-            if len(cells) != len(columns):
+            if len(cells) != len(present):
                 errors.append(InputError(
-                    f"{len(cells)} colonnes au lieu de {len(columns)} (séparateur « ; » attendu)",
+                    f"{len(cells)} colonnes au lieu de {len(present)} (séparateur « ; » attendu)",
                     path, reader.line_num, "-"))
                 continue
-            yield Row(path, reader.line_num, columns, cells, errors)
+            row = Row(path, reader.line_num, present, cells, errors)
+            row.cells.update({c: "" for c in optional if c not in row.cells})
+            yield row
     except csv.Error as exc:
         errors.append(InputError(f"CSV illisible : {exc}", path, reader.line_num, "-"))
 
@@ -184,12 +195,14 @@ def load_submission(folder: Path) -> Submission:
     documents = _documents(folder / "documents.csv", by_id, known, errors)
     events_path = folder / "evenements.csv"
     events = _events(events_path, known, errors) if events_path.exists() else []
+    occupancy_path = folder / "occupation.csv"
+    occupancy = _occupancy(occupancy_path, errors) if occupancy_path.exists() else []
     if errors:
         shown = errors[:MAX_ERRORS]
         if len(errors) > MAX_ERRORS:
             shown.append(InputError(f"… et {len(errors) - MAX_ERRORS} autre(s) erreur(s)", folder))
         raise InputErrors(shown)
-    return Submission(tuple(measures), tuple(documents), tuple(events))
+    return Submission(tuple(measures), tuple(documents), tuple(events), tuple(occupancy))
 
 
 def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord], set[str] | None]:
@@ -199,7 +212,7 @@ def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord]
     lines: dict[str, int] = {}
     renewals: list[tuple[Row, str]] = []
     known: set[str] | None = None
-    for row in _required_file(path, MEASURES, errors):
+    for row in _required_file(path, MEASURES, errors, MEASURES_OPTIONAL):
         known = (known or set()) | {row.cells["mesure_id"]}
         record = _measure(row)
         if record is None:
@@ -228,6 +241,7 @@ def _measure(row: Row) -> MeasureRecord | None:
         decision=row.day("date_decision"), start=row.day("date_debut"),
         months=row.number("duree_mois", 1, 60), renews=row.text("renouvellement_de", False, _ID),
         hearing=row.day("date_audience"), motif=(row.text("motif") or "").lower(),
+        household=row.text("menage", False, _ID, "a3f9c2") or "",
     )
     if measure is not None:
         _check_kind(row, measure, values["kind"])
@@ -273,7 +287,7 @@ def _document(row: Row, measures: dict[str, MeasureRecord], known: set[str] | No
         type=row.choice("type_document", DocumentType),
         period=row.text("periode", False, _PERIOD, "2026-03 ou 2026"),
         received=row.day("date_reception", True),
-        file=_file_name(row), declared=_roles(row),
+        file=_file_name(row), declared=_roles(row), expected_signers=_expected_signers(row),
     )
     measure = measures.get(mesure_id or "")
     if mesure_id and known is not None and mesure_id not in known:
@@ -303,6 +317,7 @@ def _roles(row: Row) -> frozenset[Role]:
     value = row.text("signataires_declares") or ""
     roles = set()
     for part in filter(None, (p.strip() for p in value.split("|"))):
+        part = part.split(":", 1)[0].strip()  # `role:Nom Prénom`: the name is never echoed
         try:
             roles.add(Role(part))
         except ValueError:
@@ -310,6 +325,17 @@ def _roles(row: Row) -> frozenset[Role]:
             row.error("signataires_declares",
                       f"signataire « {_shown(part)} » inconnu ; possibles : {allowed}")
     return frozenset(roles)
+
+
+def _expected_signers(row: Row) -> tuple[tuple[Role, str], ...]:
+    """The `role:Nom Prénom` entries of signataires_declares (INTERFACES.md), roles checked by `_roles`."""
+    value = row.cells["signataires_declares"]
+    named = []
+    for part in filter(None, (p.strip() for p in value.split("|"))):
+        role, _, name = part.partition(":")
+        if name.strip() and role.strip() in {r.value for r in Role}:
+            named.append((Role(role.strip()), " ".join(name.split())))
+    return tuple(named)
 
 
 def _events(path: Path, known: set[str] | None, errors: list[InputError]) -> list[EventRecord]:
@@ -325,9 +351,42 @@ def _events(path: Path, known: set[str] | None, errors: list[InputError]) -> lis
     return records
 
 
-def _required_file(path: Path, columns: tuple[str, ...], errors: list[InputError]) -> Iterator[Row]:
+def _required_file(path: Path, columns: tuple[str, ...], errors: list[InputError],
+                   optional: tuple[str, ...] = ()) -> Iterator[Row]:
     if not path.is_file():
         message = f"fichier absent : attendu {path.name} (colonnes : {';'.join(columns)})"
         errors.append(InputError(message, path))
         return iter(())
-    return read_rows(path, columns, errors)
+    return read_rows(path, columns, errors, optional)
+
+
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
+
+def _occupancy(path: Path, errors: list[InputError]) -> list[OccupancyRecord]:
+    """occupation.csv (INTERFACES.md, activity register), read here for the vacancy rules until the
+    settlement's general loader reads it: association; dispositif (FAL, GLA); logement_id; mois
+    (AAAA-MM); jours_occupes (days occupied that month, paid vacancy included)."""
+    records, seen = [], {}
+    for row in read_rows(path, OCCUPANCY, errors):
+        before = len(row.errors)
+        association = row.text("association", True, _SLUG, "acarlogi")
+        measure = row.choice("dispositif", Measure)
+        housing = row.text("logement_id", True, _ID, "L-0001")
+        month = row.text("mois", True, _MONTH, "2026-03")
+        days = row.number("jours_occupes", 0, 31)
+        if days is None and not row.cells["jours_occupes"]:
+            row.error("jours_occupes", "valeur obligatoire absente (exemple : 31)")
+        if measure is not None and measure not in (Measure.FAL, Measure.GLA):
+            row.error("dispositif", f"« {measure.value} » : attendu FAL ou GLA")
+        if len(row.errors) > before:
+            continue
+        key = (association, measure, housing, month)
+        if key in seen:
+            row.error("mois", f"logement {housing}, mois {month} en double (déjà ligne {seen[key]})")
+            continue
+        seen[key] = row.line
+        year, number = _MONTH.fullmatch(month).groups()
+        records.append(OccupancyRecord(association=association, measure=measure, housing=housing,
+                                       month=(int(year), int(number)), days=days, line=row.line))
+    return records

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -38,11 +39,30 @@ def available(rules_dir: Path = RULES_DIR) -> list[str]:
     return sorted(p.stem for p in rules_dir.glob("*.yaml"))
 
 
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+MAX_CERTIFICATE_BYTES = 64 * 1024
+
+
+def is_path(value: str) -> bool:
+    """`--regles` names a file (a path, or a `.yaml` file) rather than a set of conventions/regles/."""
+    return "/" in value or "\\" in value or value.endswith((".yaml", ".yml"))
+
+
 def load_ruleset(name: str = DEFAULT_RULES, rules_dir: Path = RULES_DIR) -> RuleSet:
-    """The rules set `name`; an unknown name or an invalid file stops the run with a French message."""
-    path = rules_dir / f"{name}.yaml"
-    if not path.is_file():
-        raise FslError(f"règles « {name} » inconnues ; disponibles : {', '.join(available(rules_dir))}")
+    """The rules set `name` (of `rules_dir`), or the rules file `name` when it is a path; an unknown
+    name or an invalid file stops the run with a French message. A rules file reads nothing
+    outside its own folder (its `certificats_confiance` stay beside it)."""
+    if is_path(name):
+        path = Path(name)
+        if path.suffix not in (".yaml", ".yml"):
+            raise FslError(f"fichier de règles « {name} » : attendu un fichier .yaml")
+        if not path.is_file():
+            raise FslError(f"fichier de règles « {name} » introuvable")
+    else:
+        path = rules_dir / f"{name}.yaml"
+        if not _NAME.fullmatch(name) or not path.is_file():
+            raise FslError(f"règles « {name} » inconnues ; disponibles : {', '.join(available(rules_dir))} "
+                           "(ou le chemin d'un fichier de règles .yaml)")
     doc = load_yaml(path)
     validate_document(doc, "regles")
     return build_ruleset(doc)
@@ -67,6 +87,9 @@ def _trust_roots(doc: YamlDocument) -> tuple[bytes, ...]:
     for index, name in enumerate(doc.data.get("certificats_confiance", ())):
         path = doc.path.parent / name
         where = (doc.path, doc.line_of(("certificats_confiance", index)), f"certificats_confiance[{index}]")
+        if not _inside(path, doc.path.parent):
+            message = f"certificat « {name} » hors du dossier du fichier de règles : refusé"
+            raise InputErrors([InputError(message, *where)])
         try:
             raw = path.read_bytes()
         except OSError:
@@ -78,6 +101,32 @@ def _trust_roots(doc: YamlDocument) -> tuple[bytes, ...]:
             raise InputErrors([InputError(f"« {name} » n'est pas un certificat X.509 (PEM ou DER)",
                                           *where)]) from None
     return tuple(roots)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """`path`, links resolved, lies inside `folder` (no `..`, no absolute path, no link leaving it)."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        return False
+
+
+def load_certificate(path: Path) -> bytes:
+    """A trusted authority given on the command line (`--confiance`, PEM or DER) as DER bytes."""
+    path = Path(path)
+    try:
+        if not path.resolve().is_file():
+            raise FslError(f"{path}: certificat introuvable (--confiance)")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_CERTIFICATE_BYTES + 1)
+    except OSError:
+        raise FslError(f"{path}: certificat illisible (--confiance)") from None
+    if len(raw) > MAX_CERTIFICATE_BYTES:
+        raise FslError(f"{path}: fichier trop gros pour un certificat (--confiance)")
+    try:
+        return _der(raw)
+    except ValueError:
+        raise FslError(f"{path}: ce n'est pas un certificat X.509 (PEM ou DER) (--confiance)") from None
 
 
 def _der(raw: bytes) -> bytes:
@@ -148,4 +197,8 @@ def _limits(data: dict[str, Any]) -> Limits:
         min_visits=MappingProxyType(dict(data.get("visites_min", {}))),
         consecutive=data.get("consecutifs"), min_attempts=data.get("tentatives_min"),
         expected=event("attendu"), reset=event("remise_a_zero"),
+        months_by_kind=MappingProxyType(dict(data.get("duree_par_type", {}))),
+        excluded=frozenset(data.get("accompagnements_exclus", ())),
+        max_working_days=data.get("jours_ouvres_max"), max_vacant_months=data.get("vacance_max_mois"),
+        day_threshold=data.get("jour_du_mois_max"),
     )

@@ -65,15 +65,56 @@ def _file_signature_findings(rule: Rule, doc: DocumentRecord, evidence: FileEvid
     if broken:
         text = " ; ".join(f"« {s.field} » : {s.problem}" for s in broken)
         found.append(_finding(rule, doc, f"{label} : signature invalide, {text}", Evidence.SIGNATURE))
-    untrusted = [s for s in evidence.signatures if s.signed and s.problem is None and not s.trusted]
-    if untrusted:
-        names = ", ".join(f"« {s.field} »" for s in untrusted)
-        plural = "s" if len(untrusted) > 1 else ""
-        found.append(_finding(
-            rule, doc, f"{label} : signature{plural} {names} intacte{plural}, mais certificat non reconnu "
-            "(autorité de certification hors de la liste de confiance)",
-            Evidence.SIGNATURE, Severity.WARNING))
+    doubtful = [s for s in evidence.signatures if s.signed and s.problem is None
+                and (s.doubt is not None or not s.trusted)]
+    if doubtful:
+        found.append(_finding(rule, doc, f"{label} : {_doubts_text(doubtful)}", Evidence.SIGNATURE,
+                              Severity.WARNING))
+    found.extend(_signer_findings(rule, doc, evidence))
     return found
+
+
+def _doubts_text(doubtful: list[SignatureEvidence]) -> str:
+    """« signature « sig_menage » intacte, mais certificat non reconnu : <cause> », grouped by cause."""
+    by_cause: dict[str, list[str]] = {}
+    for s in doubtful:
+        cause = s.doubt or "certificat non reconnu : autorité de certification hors de la liste de confiance"
+        by_cause.setdefault(cause, []).append(f"« {s.field} »")
+    parts = []
+    for cause, names in by_cause.items():
+        plural = "s" if len(names) > 1 else ""
+        parts.append(f"signature{plural} {', '.join(names)} intacte{plural}, mais {cause}")
+    return " ; ".join(parts)
+
+
+def _signer_findings(rule: Rule, doc: DocumentRecord, evidence: FileEvidence) -> list[Finding]:
+    """The register names whom a role's certificate should name (`role:Nom Prénom`): a certificate
+    naming someone else is a warning naming the role only, never either person."""
+    found = []
+    for role, expected in doc.expected_signers:
+        signed = [s for s in evidence.fields_for(role) if s.signed and s.problem is None and s.signer]
+        if signed and not any(same_person(expected, s.signer) for s in signed):
+            found.append(_finding(
+                rule, doc, f"{DOCUMENT_LABELS[doc.type]} : signature {ROLE_LABELS[role]} faite avec le "
+                "certificat d'une autre personne que le signataire attendu (registre, signataires_declares)",
+                Evidence.SIGNATURE, Severity.WARNING))
+    return found
+
+
+def same_person(expected: str, subject: str) -> bool:
+    """Same words once accents, case, civility and order are set aside (« Dupont Jean » = « Jean DUPONT »)."""
+    return _words(expected) == _words(subject) and bool(_words(expected))
+
+
+_CIVILITIES = {"m", "mme", "mlle", "monsieur", "madame", "mr", "mrs"}
+
+
+def _words(text: str) -> frozenset[str]:
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
+    return frozenset(w for w in re.split(r"[^a-z0-9]+", plain) if w and w not in _CIVILITIES)
 
 
 def _roles_text(roles: list[Role]) -> str:

@@ -1,6 +1,8 @@
 """Worker processes that open untrusted files, each job bounded in time and memory.
 
-A worker receives `(document_id, path)` jobs on a pipe and answers `(document_id, FileEvidence)`.
+A worker receives `(document_id, path[, moment])` jobs on a pipe (the moment a job carries, the
+end of its document's day of receipt, replaces the pool's for that file's signatures)
+and answers `(document_id, FileEvidence)`.
 The parent waits on the pipes with a deadline: a worker still busy past `seconds` is killed and
 replaced, and so is one that dies (a parser crash, the memory limit); the file is then unreadable.
 """
@@ -20,7 +22,7 @@ from multiprocessing.connection import Connection, wait
 
 from engine.rules import FileEvidence, FileStatus
 
-Job = tuple[str, str]
+Job = tuple  # (document_id, path) or (document_id, path, moment)
 Inspect = Callable[[str, int, Sequence[bytes], datetime], FileEvidence]
 POLL_SECONDS = 0.5
 
@@ -53,9 +55,9 @@ def _worker_main(conn: Connection, inspect: Inspect, max_bytes: int, trust_roots
         job = conn.recv()
         if job is None:
             return
-        document_id, path = job
+        document_id, path, *when = job
         try:
-            result = inspect(path, max_bytes, trust_roots, moment)
+            result = inspect(path, max_bytes, trust_roots, when[0] if when else moment)
             conn.send((document_id, result))
         except Exception as exc:  # noqa: BLE001 - the worker must answer whatever happened
             conn.send((document_id, _unreadable(f"fichier endommagé ({type(exc).__name__})")))

@@ -9,10 +9,11 @@ from engine.commands import (
     pack,
     points,
     reconcile,
+    relances,
     scdl,
     table,
     validate,
 )
 
-COMMANDS = [validate, table, build, check, avenants, pack, reconcile, points]
+COMMANDS = [validate, table, build, check, avenants, pack, reconcile, points, relances]
 COMMANDS += [explain, compare, scdl]

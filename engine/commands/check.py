@@ -11,7 +11,7 @@ from pathlib import Path
 from engine.checker.report import result_json, write_atomically
 from engine.checker.report_html import write_html
 from engine.checker.report_xlsx import write_xlsx
-from engine.checker.ruleset import DEFAULT_RULES, load_ruleset
+from engine.checker.ruleset import DEFAULT_RULES, load_certificate, load_ruleset
 from engine.checker.run import CheckResult, run_check
 from engine.commands.options import parse_day
 
@@ -25,7 +25,11 @@ def register(sub) -> None:
     parser.add_argument("--as-of", type=parse_day, default=None, metavar="DATE",
                         help="date du contrôle, AAAA-MM-JJ ou JJ/MM/AAAA (défaut : aujourd'hui)")
     parser.add_argument("--regles", default=DEFAULT_RULES, metavar="NOM",
-                        help="règles de conventions/regles/ (défaut : pas-de-calais ; cea pour l'Alsace)")
+                        help="règles de conventions/regles/ (défaut : pas-de-calais ; cea pour l'Alsace), "
+                             "ou le chemin d'un fichier de règles .yaml")
+    parser.add_argument("--confiance", type=Path, action="append", default=[], metavar="CERT.pem",
+                        help="autorité de certification reconnue pour ce contrôle (PEM ou DER), "
+                             "en plus des certificats_confiance des règles ; répétable")
     parser.add_argument("--json", action="store_true", help="écrire les constats en JSON sur la sortie")
     parser.add_argument("--html", type=Path, metavar="FICHIER", help="écrire le rapport HTML")
     parser.add_argument("--xlsx", type=Path, metavar="FICHIER", help="écrire le tableau XLSX des constats")
@@ -35,7 +39,8 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()  # the only place the checker reads the clock
     ruleset = load_ruleset(args.regles)
-    result = run_check(args.folder, as_of, ruleset, progress=_progress())
+    trusted = tuple(load_certificate(path) for path in args.confiance)
+    result = run_check(args.folder, as_of, ruleset, trust_roots=trusted, progress=_progress())
     if args.html:
         write_atomically(args.html, lambda path: write_html(result, path))
     if args.xlsx:

@@ -9,7 +9,7 @@ from engine.checker.examples.asll import asll_period_chain
 from engine.checker.examples.plan import Piece, Plan, add_row, day_between, due_forward, end_of, place
 
 AML_FAULTS = ("aml_first_long", "aml_fourth", "cteop_late", "cteop_unsigned", "aml_bilan_missing",
-              "aml_absence", "aml_relay_overlap", "echec_late")
+              "aml_absence", "aml_relay_overlap", "echec_late", "aml_visits_short")
 
 
 def aml(plan: Plan, association: str, fault: str | None = None) -> None:
@@ -20,7 +20,7 @@ def aml(plan: Plan, association: str, fault: str | None = None) -> None:
         periods = [10]
     elif fault == "aml_fourth":
         periods, start = [9, 9, 6, 3], date(2024, 3, 1)
-    elif fault in ("aml_absence", "echec_late", "aml_bilan_missing"):
+    elif fault in ("aml_absence", "echec_late", "aml_bilan_missing", "aml_visits_short"):
         start = first_of_next_month(day_between(plan, date(2025, 5, 1), add_months(plan.as_of, -11)))
     elif fault == "aml_relay_overlap" or (fault is None and plan.rng.random() < 0.15):
         renews, start = _relay(plan, association, overlap_months=5 if fault else 2)
@@ -70,8 +70,9 @@ def _cteop(plan: Plan, association: str, mesure_id: str, start: date, fault: str
 
 def _aml_events(plan: Plan, association: str, mesure_id: str, start: date, end: date,
                 fault: str | None) -> None:
-    if fault == "aml_absence" or (fault is None and plan.rng.random() < 0.3):
-        _tracked_visits(plan, association, mesure_id, start, end, fault == "aml_absence")
+    if fault in ("aml_absence", "aml_visits_short") or (fault is None and plan.rng.random() < 0.3):
+        _tracked_visits(plan, association, mesure_id, start, end, fault == "aml_absence",
+                        fault == "aml_visits_short")
     elif fault == "echec_late" or (fault is None and plan.rng.random() < 0.15):
         left = min(end, plan.as_of - timedelta(days=45))
         if left < start:
@@ -81,18 +82,30 @@ def _aml_events(plan: Plan, association: str, mesure_id: str, start: date, end: 
                           late=5 if fault == "echec_late" else 0, title="Demande de prise en charge"))
 
 
-def _tracked_visits(plan: Plan, association: str, mesure_id: str, start: date, end: date, gap: bool) -> None:
+def tracked_visits(plan: Plan, rule: str, mesure_id: str, start: date, end: date, short: bool) -> None:
+    """Two home visits a month (004 annexes AML and FAL « La fréquence d'intervention »); one
+    month with a single visit when `short`."""
+    _tracked_visits(plan, "", mesure_id, start, end, False, short, rule)
+
+
+def _tracked_visits(plan: Plan, association: str, mesure_id: str, start: date, end: date, gap: bool,
+                    short: bool = False, rule: str = "AML-VISITS") -> None:
     months, day = [], start
     while day <= min(end, plan.as_of):
         months.append(day)
         day = first_of_next_month(day)
     silent = set(months[1:3]) if gap else set()
-    for first in months:
+    association = association or next(r["association"] for r in plan.measures if r["mesure_id"] == mesure_id)
+    for index, first in enumerate(months):
         if first in silent:
+            plan.expect(rule, association, "0 visite", mesure_id=mesure_id, due=end_of_month(first))
             continue
         last = min(end_of_month(first), plan.as_of, end)
-        for _ in range(2):
+        count = 1 if short and index == 1 else 2
+        for _ in range(count):
             plan.event(mesure_id, "visite", day_between(plan, first, last), "visite au domicile")
+        if count == 1:
+            plan.expect(rule, association, "1 visite", mesure_id=mesure_id, due=end_of_month(first))
     if gap:
         plan.expect("AML-ABSENCE", association, "aucune visite", mesure_id=mesure_id,
                     due=end_of_month(months[2]))

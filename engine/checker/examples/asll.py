@@ -25,7 +25,9 @@ from engine.checker.examples.plan import (
 ASLL_FAULTS = ("cet_late", "cet_missing", "cet_unsigned", "cet_modified", "cet_flipped", "cet_empty_field",
                "cet_garbage", "cet_absent_file", "cet_text", "bilan_late", "bilan_missing",
                "bilan_unsigned", "inter_unsigned", "start_late", "duration_long", "chain_total",
-               "overlap", "doors_late", "doors_missing", "suspension_long", "visits_short")
+               "overlap", "doors_late", "doors_missing", "suspension_long", "visits_short",
+               "renewal_unasked", "worker_absent")
+ABSENCE_LIMIT = 21  # ABSENCE-TS, jours_ouvres_max
 
 
 def asll(plan: Plan, association: str, fault: str | None = None) -> None:
@@ -37,7 +39,7 @@ def asll(plan: Plan, association: str, fault: str | None = None) -> None:
     if fault and fault.startswith(("bilan", "inter")):
         months = plan.rng.choice((3, 6))
         latest = add_months(plan.as_of, -months - 1) - timedelta(days=25)
-    elif fault in ("doors_late", "doors_missing", "suspension_long", "visits_short"):
+    elif fault in ("doors_late", "doors_missing", "suspension_long", "visits_short", "worker_absent"):
         months, latest = 12, plan.as_of - timedelta(days=200)
     elif fault == "overlap":
         latest = plan.as_of - timedelta(days=250)
@@ -47,7 +49,7 @@ def asll(plan: Plan, association: str, fault: str | None = None) -> None:
     renewals = [months]
     if fault is None and plan.rng.random() < 0.25:
         renewals.append(plan.rng.choice((3, 6, 12)))
-    if fault == "overlap":
+    if fault in ("overlap", "renewal_unasked"):
         renewals = [6, 6]
     _asll_chain(plan, association, renewals, decision, fault)
 
@@ -77,6 +79,7 @@ def _asll_chain(plan: Plan, association: str, periods: list[int], decision: date
             return
         if previous is not None:
             decision = start - timedelta(days=plan.rng.randint(8, 25))
+            _renewal_request(plan, association, previous, decision, fault)
         mesure_id = add_row(plan, association, "ASLL", type=kind, date_decision=decision,
                             date_debut=start, duree_mois=months, renouvellement_de=previous or "",
                             motif=motif if rank == 1 else "")
@@ -88,6 +91,16 @@ def _asll_chain(plan: Plan, association: str, periods: list[int], decision: date
             plan.expect("ASLL-CUMUL", association, "chevauchement", mesure_id=plan.measure_id(), due=start)
             start = overlap_start
             fault = None
+
+
+def _renewal_request(plan: Plan, association: str, previous: str, decision: date, fault: str | None) -> None:
+    """ASLL-RENOUVELLEMENT: the association asks for the renewal (with its reasons) before the
+    decision; the fault leaves the request out."""
+    if fault == "renewal_unasked":
+        plan.expect("ASLL-RENOUVELLEMENT", association, "sans demande motivée", mesure_id=plan.measure_id(),
+                    due=decision)
+        return
+    plan.event(previous, "demande_renouvellement", decision - timedelta(days=3), "demande motivée")
 
 
 def _asll_duration_fault(plan: Plan, association: str, mesure_id: str, fault: str | None, rank: int) -> None:
@@ -137,6 +150,8 @@ def _cet(plan: Plan, association: str, mesure_id: str, decision: date, fault: st
 
 def _asll_events(plan: Plan, association: str, mesure_id: str, start: date, end: date, kind: str,
                  fault: str | None) -> None:
+    if fault == "worker_absent":
+        return _worker_absent(plan, association, mesure_id, start)
     roll = plan.rng.random()
     if fault == "visits_short" or (fault is None and roll < 0.3):
         _visits(plan, mesure_id, start, end, 1 if kind == "GSL" else 2, fault == "visits_short", association)
@@ -196,3 +211,13 @@ def _suspension(plan: Plan, association: str, mesure_id: str, start: date, end: 
         return
     back = suspended + timedelta(days=plan.rng.randint(20, 70))
     plan.event(mesure_id, "reprise", back, "retour au domicile")
+
+
+def _worker_absent(plan: Plan, association: str, mesure_id: str, start: date) -> None:
+    """ABSENCE-TS: the social worker away 45 days from the 20th day of the measure, then work
+    resumes (reprise), and the Département was never told."""
+    away = start + timedelta(days=20)
+    plan.event(mesure_id, "absence_travailleur_social", away, "arrêt maladie de la travailleuse sociale")
+    plan.event(mesure_id, "reprise", away + timedelta(days=45), "retour de la travailleuse sociale")
+    beyond = add_working_days(away - timedelta(days=1), ABSENCE_LIMIT + 1, plan.holidays)
+    plan.expect("ABSENCE-TS", association, "plus de 21", mesure_id=mesure_id, due=beyond)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from engine.calendar import add_months, end_of_month, extend_to_working_day, months_between
+from engine.calendar import add_months, days_in_month, end_of_month, extend_to_working_day, months_between
 from engine.checker.examples.plan import Piece, Plan, place
 
 CHECKED_FROM = date(2025, 7, 1)  # conventions/regles/pas-de-calais.yaml, controle_depuis
@@ -54,3 +54,22 @@ def amendment(plan: Plan, association: str, unsigned: bool = False) -> None:
     place(plan, Piece("AVENANT-SIGN", "avenant", association, None, period="2026",
                       roles=("departement", "association"), received=received,
                       unsigned=("association",) if unsigned else (), title="Avenant financier 2026"))
+
+
+GLA_MONTHS = [(2025, month) for month in range(7, 13)] + [(2026, month) for month in range(1, 11)]
+
+
+def gla_occupancy(plan: Plan, association: str, vacancy: bool = False) -> None:
+    """occupation.csv for three GLA housings of `association`, July 2025 to October 2026: occupied,
+    with one vacancy of 2 months between tenants (allowed); with `vacancy`, a third housing stays
+    empty 3 months (GLA-VACANCE: commercial vacancy at most 2 months)."""
+    empty = {"L-GLA-2": {(2026, 2), (2026, 3)},
+             "L-GLA-3": {(2026, 2), (2026, 3), (2026, 4)} if vacancy else set()}
+    for housing in ("L-GLA-1", "L-GLA-2", "L-GLA-3"):
+        for year, month in GLA_MONTHS:
+            days = 0 if (year, month) in empty.get(housing, set()) else days_in_month(year, month)
+            plan.occupancy.append({"association": association, "dispositif": "GLA",
+                                   "logement_id": f"{housing}-{association[:8]}",
+                                   "mois": f"{year:04d}-{month:02d}", "jours_occupes": days})
+    if vacancy:
+        plan.expect("GLA-VACANCE", association, "vacant 3 mois de suite", due=date(2026, 2, 1))

@@ -18,7 +18,7 @@ from engine.checker.examples.dsf import DSF_FAULTS, dsf
 from engine.checker.examples.fal import FAL_FAULTS, fal, over_cap
 from engine.checker.examples.pki import Kit, ca_pem, make_kit
 from engine.checker.examples.plan import FileSpec, Plan
-from engine.checker.registry import DOCUMENTS, EVENTS, MEASURES
+from engine.checker.registry import DOCUMENTS, EVENTS, MEASURES, MEASURES_OPTIONAL, OCCUPANCY
 
 ASSOCIATIONS = (
     "acarlogi", "habitat-insertion", "droit-au-travail", "la-sauvegarde-du-nord", "immobiliere-sociale-62",
@@ -85,14 +85,18 @@ def _association_documents(plan: Plan, names: tuple[str, ...]) -> None:
         association.occupancy_tables(plan, name, ("late", "missing") if index == 1 else ())
         association.activity_grids(plan, name, {0: "late", 2: "missing"}.get(index))
         association.amendment(plan, name, unsigned=index == 3)
+        if index < 2:
+            association.gla_occupancy(plan, name, vacancy=index == 0)
 
 
 def write(plan: Plan, kit: Kit, folder: Path, meta: dict) -> None:
     files = folder / "fichiers"
     files.mkdir(parents=True, exist_ok=True)
-    _csv(folder / "mesures.csv", MEASURES, plan.measures)
+    _csv(folder / "mesures.csv", MEASURES + MEASURES_OPTIONAL, plan.measures)
     _csv(folder / "documents.csv", DOCUMENTS, plan.documents)
     _csv(folder / "evenements.csv", EVENTS, sorted(plan.events, key=lambda e: (e["mesure_id"], e["date"])))
+    if plan.occupancy:
+        _csv(folder / "occupation.csv", OCCUPANCY, plan.occupancy)
     names = {d["document_id"]: d["fichier"] for d in plan.documents}
     for doc_id, spec in plan.files.items():
         content = render(plan, kit, spec)

@@ -42,6 +42,7 @@ class Plan:
     files: dict[str, FileSpec] = field(default_factory=dict)
     truth: list[dict] = field(default_factory=list)
     intact_signed: list[dict] = field(default_factory=list)
+    occupancy: list[dict] = field(default_factory=list)  # occupation.csv rows (GLA)
     file_rate: float = 0.5
     sign_rate: float = 0.4
 
@@ -202,7 +203,7 @@ def add_row(plan: Plan, association: str, dispositif: str, **values) -> str:
     mesure_id = plan.measure_id()
     row = {"mesure_id": mesure_id, "association": association, "dispositif": dispositif, "type": "",
            "territoire": "", "date_decision": None, "date_debut": None, "duree_mois": "",
-           "renouvellement_de": "", "date_audience": None, "motif": ""}
+           "renouvellement_de": "", "date_audience": None, "motif": "", "menage": ""}
     row.update(values)
     plan.measures.append(row)
     return mesure_id
