@@ -47,7 +47,9 @@ def test_the_text_output_says_the_same(capsys) -> None:
     assert main(["explain", "2026", "acarlogi", "--conventions", str(CONVENTIONS)]) == 0
     out = capsys.readouterr().out.replace(NBSP, " ")
     assert "35 × 85,95 € × 12 mois = 36 099,00 €" in out
-    assert "nombre 35 : conventions/associations/acarlogi.yaml:34" in out
+    lines = (CONVENTIONS / "associations" / "acarlogi.yaml").read_text(encoding="utf-8").splitlines()
+    line = [n for n, text in enumerate(lines, 1) if text.strip() == "asll_points: 35"][-1]  # 2026 row
+    assert f"nombre 35 : conventions/associations/acarlogi.yaml:{line}" in out
     assert "inférence : Arrondissement DSF non imprimé" in out
     assert "ESTIMÉE" in out  # the 2025 period the amendment restates is an estimate
 
