@@ -98,7 +98,9 @@ def test_an_rna_the_schema_refuses_names_the_association_file_and_line(conventio
                     encoding="utf-8")
     assert run_scdl(with_siret(conventions), tmp_path / "out") == 1
     err = capsys.readouterr().err
-    assert f"{path}:6: identifiants.rna: colonne SCDL rnaBeneficiaire : valeur « W62A000123 »" in err
+    rna_line = next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                    if line.strip().startswith("rna:"))
+    assert f"{path}:{rna_line}: identifiants.rna: colonne SCDL rnaBeneficiaire : valeur « W62A000123 »" in err
 
 
 def test_a_siret_with_a_wrong_key_is_an_error(conventions, tmp_path, capsys):
