@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from engine.errors import DocumentError, FslError
+from engine.errors import DocumentError, RunError
 
 INSTALL = "apt-get install libreoffice-writer-nogui"
 MISSING = (f"LibreOffice est introuvable : les PDF ne sont pas produits (les DOCX le sont) ; "
@@ -47,7 +47,7 @@ def convert_to_pdf(
         return []
     soffice = libreoffice_path()
     if soffice is None:
-        raise FslError(MISSING)
+        raise RunError(MISSING)
     _check_stems(paths)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -86,8 +86,19 @@ def _run(command: list[str], timeout: float, env: dict) -> tuple[int, str]:
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise FslError(f"LibreOffice n'a pas fini la conversion en PDF en {timeout:g} s : "
+        _stop(process)
+        raise RunError(f"LibreOffice n'a pas fini la conversion en PDF en {timeout:g} s : "
                        "conversion abandonnée") from None
+    except BaseException:  # Ctrl-C, SIGTERM: stop LibreOffice before its profile and outputs go
+        _stop(process)
+        raise
     return process.returncode, output.decode("utf-8", errors="replace")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Kill the whole process group (soffice forks soffice.bin) and wait for it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate()
