@@ -11,7 +11,7 @@ from engine.commands.avenants import avenants_step
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
 from engine.manifest import build_inputs, write_manifest
 from engine.pack.write import pack_step
-from engine.render.output import staged
+from engine.render.output import ALL, staged
 
 STEPS = [table_step, avenants_step, pack_step]
 
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     target = out_dir(args)
     options = BuildOptions(pdf=args.pdf, progress=True)
     written = []
-    with staged(target) as stage:
+    with staged(target, ALL) as stage:
         for step in STEPS:
             paths = step(loaded.conventions, args.year, stage, options)
             written += [path.relative_to(stage) for path in paths]
