@@ -8,7 +8,6 @@ French sentence and the path of a log file holding the traceback (shown too with
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import signal
 import sys
@@ -25,20 +24,12 @@ from engine.errors import (
     EXIT_INVALID,
     FslError,
     InputErrors,
+    os_reason,
     printable,
 )
 from engine.french_argparse import FrenchArgumentParser
 
 INTERRUPTED = 130
-OS_REASONS = {
-    errno.EACCES: "permission refusée", errno.EPERM: "opération non permise (fichier protégé ?)",
-    errno.ENOSPC: "disque plein", errno.EDQUOT: "quota disque dépassé",
-    errno.EROFS: "système de fichiers en lecture seule", errno.EISDIR: "c'est un dossier",
-    errno.ENOTDIR: "un élément du chemin n'est pas un dossier", errno.ENOENT: "introuvable",
-    errno.EEXIST: "existe déjà", errno.ENAMETOOLONG: "nom trop long", errno.EIO: "erreur d'entrée-sortie",
-    errno.ELOOP: "boucle de liens symboliques", errno.EBUSY: "ressource occupée",
-    errno.EXDEV: "déplacement entre deux disques impossible",
-}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +90,7 @@ def relative_path(path: str | Path) -> str:
 
 def os_error_sentence(exc: OSError) -> str:
     """« output/2026/pack : permission refusée : la commande n'a pas pu aboutir. »"""
-    reason = OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    reason = os_reason(exc)
     where = " → ".join(relative_path(p) for p in (exc.filename, exc.filename2) if p)
     return f"{where or 'fichier'} : {reason} : la commande n'a pas pu aboutir (rien n'a été remplacé)."
 

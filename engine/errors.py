@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,22 @@ class OutputError(RunError):
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+OS_REASONS = {
+    errno.EACCES: "permission refusée", errno.EPERM: "opération non permise (fichier protégé ?)",
+    errno.ENOSPC: "disque plein", errno.EDQUOT: "quota disque dépassé",
+    errno.EROFS: "système de fichiers en lecture seule", errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier", errno.ENOENT: "introuvable",
+    errno.EEXIST: "existe déjà", errno.ENAMETOOLONG: "nom trop long", errno.EIO: "erreur d'entrée-sortie",
+    errno.ELOOP: "boucle de liens symboliques", errno.EBUSY: "ressource occupée",
+    errno.EXDEV: "déplacement entre deux disques impossible",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """« permission refusée »: the French reason of a system error."""
+    return OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
 
 
 def printable(text: str) -> str:

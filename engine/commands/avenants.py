@@ -15,8 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from engine.build import BuildOptions
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.model import Conventions
 from engine.manifest import build_inputs, write_manifest
+from engine.model import Conventions
 from engine.render.avenant import AVENANTS_DIR, avenant_filename, write_avenants
 from engine.render.avenant_context import avenant_associations
 from engine.render.output import staged

@@ -6,9 +6,8 @@ import argparse
 
 from engine.build import BuildOptions
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.pack.write import pack_step
 from engine.manifest import build_inputs, write_manifest
-from engine.pack.write import PACK_DIR
+from engine.pack.write import PACK_DIR, pack_step
 from engine.render.output import staged
 
 

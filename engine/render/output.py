@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from engine.errors import OutputError
+from engine.errors import OutputError, os_reason
 from engine.render.publish import ALL, publish, recover
 
 STAGE, BACKUP = "fsl-stage", "fsl-backup"
@@ -40,7 +40,7 @@ def staged(out_dir: Path, scope: Sequence[str] = ()) -> Iterator[Path]:
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"dossier de sortie impossible à créer ({exc.strerror})", out_dir) from None
+        raise OutputError(f"dossier de sortie impossible à créer ({os_reason(exc)})", out_dir) from None
     with _locked(out_dir):
         _clear_stale(out_dir)
         stage = _sibling(out_dir, STAGE)
@@ -57,7 +57,7 @@ def _sibling(out_dir: Path, kind: str, create: bool = True) -> Path:
     try:
         path = Path(tempfile.mkdtemp(prefix=prefix, dir=out_dir.parent))
     except OSError as exc:
-        raise OutputError(f"impossible d'écrire à côté du dossier de sortie ({exc.strerror})",
+        raise OutputError(f"impossible d'écrire à côté du dossier de sortie ({os_reason(exc)})",
                           out_dir.parent) from None
     if not create:
         path.rmdir()
@@ -70,7 +70,7 @@ def _locked(out_dir: Path) -> Iterator[None]:
     try:
         handle = os.open(out_dir.parent, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise OutputError(f"dossier de sortie illisible ({exc.strerror})", out_dir.parent) from None
+        raise OutputError(f"dossier de sortie illisible ({os_reason(exc)})", out_dir.parent) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine.errors import OutputError
+from engine.errors import OutputError, os_reason
 
 MANIFEST = "manifest.json"
 ALL = ("",)
@@ -50,7 +50,8 @@ def make_plan(stage: Path, out_dir: Path, scope: Sequence[str]) -> Plan:
                       if p.is_file() and p.relative_to(stage).as_posix() != MANIFEST)
     conflicts = [rel for rel in produced if not _replaceable(out_dir, rel, owned, stage)]
     if conflicts:
-        shown = ", ".join(conflicts[:5]) + (f" et {len(conflicts) - 5} autre(s)" if len(conflicts) > 5 else "")
+        more = f" et {len(conflicts) - 5} autre(s)" if len(conflicts) > 5 else ""
+        shown = ", ".join(conflicts[:5]) + more
         raise OutputError(f"{shown} : fichier(s) qui ne viennent pas du moteur (absents de {MANIFEST} "
                           "ou modifiés depuis) ; déplacez-les ou renommez-les : rien n'a été écrit", out_dir)
     deletes, kept = [], []
@@ -163,12 +164,12 @@ def _undo(backup: Path, out_dir: Path, exc: BaseException) -> None:
     try:
         recover(backup, out_dir)
     except OSError as failure:
-        raise OutputError(f"publication interrompue et retour en arrière impossible ({failure.strerror}) : "
+        raise OutputError(f"publication interrompue et retour en arrière impossible ({os_reason(failure)}) : "
                           f"les fichiers précédents sont dans {backup}", out_dir) from None
     shutil.rmtree(backup, ignore_errors=True)
     if isinstance(exc, OSError):
         where = exc.filename or out_dir
-        raise OutputError(f"écriture impossible ({exc.strerror}) : le dossier de sortie est resté "
+        raise OutputError(f"écriture impossible ({os_reason(exc)}) : le dossier de sortie est resté "
                           "tel qu'il était", where) from None
 
 
