@@ -17,7 +17,6 @@ from engine.render import publish as publish_module
 from engine.render.output import ALL, staged
 from engine.render.publish import MANIFEST, publish
 
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
