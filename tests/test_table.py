@@ -6,7 +6,6 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
 from docx import Document
 from openpyxl import load_workbook
 

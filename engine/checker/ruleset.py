@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -30,6 +31,8 @@ from engine.rules import (
 
 RULES_DIR = PROJECT_ROOT / "conventions" / "regles"
 DEFAULT_RULES = "pas-de-calais"
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+"""A rules set is named, never a path: `--regles ../commissions/2026` reads nothing."""
 _SEVERITY = {"erreur": Severity.ERROR, "avertissement": Severity.WARNING}
 _DOCUMENT_CHECKS = (Check.PIECE, Check.PIECE_PERIODIQUE)
 
@@ -41,7 +44,7 @@ def available(rules_dir: Path = RULES_DIR) -> list[str]:
 def load_ruleset(name: str = DEFAULT_RULES, rules_dir: Path = RULES_DIR) -> RuleSet:
     """The rules set `name`; an unknown name or an invalid file stops the run with a French message."""
     path = rules_dir / f"{name}.yaml"
-    if not path.is_file():
+    if not _NAME.fullmatch(name) or not path.is_file():
         raise FslError(f"règles « {name} » inconnues ; disponibles : {', '.join(available(rules_dir))}")
     doc = load_yaml(path)
     validate_document(doc, "regles")

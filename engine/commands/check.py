@@ -10,10 +10,12 @@ from pathlib import Path
 
 from engine.checker.report import result_json, write_atomically
 from engine.checker.report_html import write_html
+from engine.checker.report_target import check_report_target
 from engine.checker.report_xlsx import write_xlsx
-from engine.checker.ruleset import DEFAULT_RULES, load_ruleset
+from engine.checker.ruleset import DEFAULT_RULES, RULES_DIR, load_ruleset
 from engine.checker.run import CheckResult, run_check
 from engine.commands.options import parse_day
+from engine.errors import OutputError
 
 SEVERITY_FR = {"error": "ERREUR", "warning": "attention"}
 
@@ -34,6 +36,7 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()  # the only place the checker reads the clock
+    _check_targets(args)
     ruleset = load_ruleset(args.regles)
     result = run_check(args.folder, as_of, ruleset, progress=_progress())
     if args.html:
@@ -45,6 +48,16 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_text(result)
     return 1 if result.errors else 0
+
+
+def _check_targets(args: argparse.Namespace) -> None:
+    """Refuse a report target that could destroy something, before any work (exit 3)."""
+    inputs = [RULES_DIR / f"{args.regles}.yaml", *(getattr(args, "confiance", None) or ())]
+    targets = [t for t in (args.html, args.xlsx) if t is not None]
+    for target in targets:
+        check_report_target(target, args.folder, inputs)
+    if len(targets) == 2 and targets[0].resolve() == targets[1].resolve():
+        raise OutputError("--html et --xlsx désignent le même fichier", targets[0])
 
 
 def _print_text(result: CheckResult) -> None:

@@ -83,10 +83,12 @@ class YamlDocument:
                 return line
         return None
 
-def load_yaml(path: Path, max_bytes: int = MAX_BYTES) -> YamlDocument:
-    """Read and parse one YAML file; every problem is an `InputError` naming the file and line."""
+def load_yaml(path: Path, max_bytes: int = MAX_BYTES, root: Path | None = None) -> YamlDocument:
+    """Read and parse one YAML file; every problem is an `InputError` naming the file and line.
+
+    The file must be a regular file inside `root` (default: its own folder), see textfile."""
     path = Path(path)
-    text = read_text(path, max_bytes)
+    text = read_text(path, max_bytes, root=root)
     return parse_yaml(text, path)
 
 def parse_yaml(text: str, path: Path) -> YamlDocument:

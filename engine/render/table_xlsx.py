@@ -14,6 +14,7 @@ from engine.finance import Table
 from engine.model import Departement
 from engine.render.reproducible import write_normalized
 from engine.render.table_layout import COLUMNS, row_cells, subtotal_cells, title, total_cells
+from engine.render.xlsx_text import write_cell
 
 COUNT_FORMAT = "#,##0"
 AMOUNT_FORMAT = '#,##0.00\\ "€"'
@@ -29,9 +30,8 @@ def write_table_xlsx(dep: Departement, table: Table, path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = f"Tableau {table.year}"
-    sheet["A1"] = title(dep, table)
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet["A2"] = f"{dep.service} – Département du {dep.name}"
+    write_cell(sheet, 1, 1, title(dep, table)).font = Font(bold=True, size=13)
+    write_cell(sheet, 2, 1, f"{dep.service} – Département du {dep.name}")
     _header(sheet)
     row = HEADER_ROW + 1
     for block in table.blocks:
@@ -50,7 +50,7 @@ def write_table_xlsx(dep: Departement, table: Table, path: Path) -> None:
 
 def _header(sheet) -> None:
     for index, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=index, value=column.heading)
+        cell = write_cell(sheet, HEADER_ROW, index, column.heading)
         cell.font = BOLD
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = Border(bottom=THIN, top=THIN)
@@ -65,7 +65,7 @@ def _width(kind: str) -> float:
 
 def _write(sheet, row: int, cells, font=None, fill=None) -> None:
     for index, (column, value) in enumerate(zip(COLUMNS, cells, strict=True), start=1):
-        cell = sheet.cell(row=row, column=index, value=value)
+        cell = write_cell(sheet, row, index, value)
         if column.kind == "count":
             cell.number_format = COUNT_FORMAT
         elif column.kind == "amount":
