@@ -72,6 +72,13 @@ def _field(path: JsonPath) -> str:
 
 
 def _departement_problems(dep: Departement, doc: YamlDocument) -> Iterator[Problem]:
+    yield from _duplicates(doc, "territoires", [t.id for t in dep.territories], "id", "territoire")
+    yield from _duplicates(doc, "arrondissements_dsf", [a.id for a in dep.arrondissements], "id",
+                           "arrondissement")
+    yield from _duplicates(doc, "periodes", [p.year for p in dep.periods], "annee", "période")
+    for column, rate in dep.rates.items():
+        yield from _duplicates(doc, ("taux", column, "valeurs"), [v.start for v in rate.values], "debut",
+                               f"date de début du taux {column}")
     for i, period in enumerate(dep.periods):
         where = ("periodes", i)
         if period.start.day != 1:
@@ -81,6 +88,19 @@ def _departement_problems(dep: Departement, doc: YamlDocument) -> Iterator[Probl
         if period.start < dep.convention_start or period.end > dep.convention_end:
             yield _error(doc, where, f"la période {period.year} sort de la durée de la convention")
         yield from _missing_rates(dep, doc, period)
+
+
+def _duplicates(doc: YamlDocument, where: str | JsonPath, keys: list, field: str,
+                label: str) -> Iterator[Problem]:
+    """Two entries with one key: the first would win silently, so both stop the run."""
+    where = (where,) if isinstance(where, str) else where
+    first: dict = {}
+    for index, key in enumerate(keys):
+        if key in first:
+            line = doc.line_of((*where, first[key], field))
+            yield _error(doc, (*where, index, field),
+                         f"{label} « {key} » en double (déjà ligne {line}) : gardez-en une seule")
+        first.setdefault(key, index)
 
 
 def _missing_rates(dep: Departement, doc: YamlDocument, period) -> Iterator[Problem]:

@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
@@ -45,6 +46,15 @@ _KINDS = {Measure.ASLL: {"GSL", "ASL"}, Measure.AML: {"simple", "renforcee"}}
 _NEEDED = {Measure.ASLL: ("date_decision", "date_debut", "duree_mois"),
            Measure.AML: ("date_debut", "duree_mois"), Measure.FAL: ("date_debut", "duree_mois"),
            Measure.DSF: ("date_audience",)}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the conventions know (association slugs, territory and arrondissement ids), when the
+    register belongs to the same Département: a slug or territory outside them is an error."""
+
+    associations: frozenset[str]
+    territories: frozenset[str]
 
 
 class Row:
@@ -173,15 +183,17 @@ def _header_ok(path: Path, header: list[str], columns: tuple[str, ...], errors: 
     return False
 
 
-def load_submission(folder: Path) -> Submission:
-    """Read and cross-check the three CSV files of `folder`; raise `InputErrors` listing every problem."""
+def load_submission(folder: Path, reference: Reference | None = None) -> Submission:
+    """Read and cross-check the three CSV files of `folder`; raise `InputErrors` listing every problem.
+
+    With a `reference`, associations and territories must be known to the conventions."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputErrors([InputError("dossier des pièces introuvable", folder)])
     errors: list[InputError] = []
-    measures, known = _measures(folder / "mesures.csv", errors)
+    measures, known = _measures(folder / "mesures.csv", errors, reference)
     by_id = {m.mesure_id: m for m in measures}
-    documents = _documents(folder / "documents.csv", by_id, known, errors)
+    documents = _documents(folder / "documents.csv", by_id, known, errors, reference)
     events_path = folder / "evenements.csv"
     events = _events(events_path, known, errors) if events_path.exists() else []
     if errors:
@@ -192,7 +204,8 @@ def load_submission(folder: Path) -> Submission:
     return Submission(tuple(measures), tuple(documents), tuple(events))
 
 
-def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord], set[str] | None]:
+def _measures(path: Path, errors: list[InputError],
+              reference: Reference | None = None) -> tuple[list[MeasureRecord], set[str] | None]:
     """The valid measures, and every mesure_id the file names (None when the file is unusable),
     so that a bad cell in one row does not echo as "unknown measure" in the other files."""
     records: list[MeasureRecord] = []
@@ -201,8 +214,10 @@ def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord]
     known: set[str] | None = None
     for row in _required_file(path, MEASURES, errors):
         known = (known or set()) | {row.cells["mesure_id"]}
+        before = len(errors)
+        _check_reference(row, reference, "territoire")
         record = _measure(row)
-        if record is None:
+        if record is None or len(errors) > before:
             continue
         if record.mesure_id in lines:
             row.error("mesure_id", f"« {record.mesure_id} » en double (déjà ligne {lines[record.mesure_id]})")
@@ -216,6 +231,20 @@ def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord]
             row.error("renouvellement_de",
                       f"« {_shown(renews)} » ne désigne aucune autre mesure de mesures.csv")
     return records, known
+
+
+def _check_reference(row: Row, reference: Reference | None, *also: str) -> None:
+    """The row's association (and `also` territory) must be one the conventions know."""
+    if reference is None:
+        return
+    slug = row.cells["association"]
+    if slug and _SLUG.fullmatch(slug) and slug not in reference.associations:
+        row.error("association", f"association « {slug} » inconnue des conventions "
+                                 f"(conventions/associations/{slug}.yaml absent)")
+    territory = row.cells.get("territoire", "") if "territoire" in also else ""
+    if territory and territory not in reference.territories:
+        shown = ", ".join(sorted(reference.territories))
+        row.error("territoire", f"territoire « {_shown(territory)} » inconnu ; valeurs possibles : {shown}")
 
 
 def _measure(row: Row) -> MeasureRecord | None:
@@ -248,10 +277,12 @@ def _check_kind(row: Row, measure: Measure, kind: str) -> None:
 
 def _documents(
     path: Path, measures: dict[str, MeasureRecord], known: set[str] | None, errors: list[InputError],
+    reference: Reference | None = None,
 ) -> list[DocumentRecord]:
     records: list[DocumentRecord] = []
     lines: dict[str, int] = {}
     for row in _required_file(path, DOCUMENTS, errors):
+        _check_reference(row, reference)
         record = _document(row, measures, known)
         if record is None:
             continue

@@ -100,6 +100,11 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
                          "(syntaxe)") from None
     except yaml.MarkedYAMLError as exc:
         line, message = french_yaml_error(exc)
+        opened = unclosed_quote_line(text, line)
+        if opened is not None and opened != line:
+            message = f"guillemet « \" » ouvert ligne {opened} et jamais refermé sur sa ligne " \
+                      f"(le texte se lit comme une seule valeur jusqu'à la ligne {line} : {message})"
+            line = opened
         raise InputError(f"YAML illisible : {message}", path, line, "(syntaxe)") from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML illisible ({exc})", path, 1, "(syntaxe)") from None
@@ -132,6 +137,15 @@ _FRENCH_PROBLEMS = (
     ("expected ',' or ']'", "liste entre crochets mal fermée : « , » ou « ] » attendu"),
     ("expected ',' or '}'", "dictionnaire entre accolades mal fermé : « , » ou « } » attendu"),
 )
+
+
+def unclosed_quote_line(text: str, before: int | None) -> int | None:
+    """The first line (before `before`) whose double quotes do not pair up, if any."""
+    for number, line in enumerate(text.splitlines()[: before or None], start=1):
+        quotes = re.findall(r'(?<!\\)"', line.split(" #")[0])
+        if len(quotes) % 2:
+            return number
+    return None
 
 
 def french_yaml_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
