@@ -63,8 +63,8 @@ def _error(doc: YamlDocument, path: JsonPath, message: str) -> InputError:
     return InputError(message, doc.path, doc.line_of(path), _field(path))
 
 
-def _warning(doc: YamlDocument, path: JsonPath, message: str) -> ValidationWarning:
-    return ValidationWarning(str(doc.path), doc.line_of(path), _field(path), message)
+def _warning(doc: YamlDocument, path: JsonPath, message: str, kind: str | None = None) -> ValidationWarning:
+    return ValidationWarning(str(doc.path), doc.line_of(path), _field(path), message, kind)
 
 
 def _field(path: JsonPath) -> str:
@@ -123,7 +123,7 @@ def _association_problems(dep: Departement, assoc: Association, doc: YamlDocumen
     yield from _annex_problems(dep, assoc, doc)
     if assoc.signatory is None:
         yield _warning(doc, ("signataire",), "signataire inconnu : le bloc de signature de "
-                       "l'association sera laissé en blanc, à remplir à la main")
+                       "l'association sera laissé en blanc, à remplir à la main", "signataires inconnus")
 
 
 def _unknown(kind: str, value: str, places) -> str:
@@ -137,7 +137,8 @@ def _allocation_problems(dep: Departement, assoc: Association, doc: YamlDocument
             yield _error(doc, (*where, "annee"), f"aucune période {allocation.year} dans departement.yaml")
         if allocation.estimated:
             yield _warning(doc, (*where, "estimated"), f"allocations {allocation.year} estimées, "
-                           "pas tirées d'un texte : à confirmer avant signature")
+                           "pas tirées d'un texte : à confirmer avant signature",
+                           f"allocations {allocation.year} estimées")
         for l_index, line in enumerate(allocation.lines):
             yield from _line_problems(dep, assoc, doc, (*where, "lignes", l_index), line)
         yield from _association_caps(dep, allocation, doc, where)
@@ -157,7 +158,7 @@ def _line_problems(dep, assoc, doc, where, line) -> Iterator[Problem]:
         yield _error(doc, (*where, "arrondissement_dsf"),
                      _unknown("arrondissement", line.arrondissement, dep.arrondissements))
     if not line.counts:
-        yield _warning(doc, where, "ligne sans aucun nombre (tous à zéro)")
+        yield _warning(doc, where, "ligne sans aucun nombre (tous à zéro)", "lignes sans aucun nombre")
 
 
 def _association_caps(dep: Departement, allocation, doc, where) -> Iterator[Problem]:
@@ -174,7 +175,7 @@ def _association_caps(dep: Departement, allocation, doc, where) -> Iterator[Prob
                     f"({cap.source})")
             if allocation.derogation:
                 reason = f"{text} : dérogation « {allocation.derogation} »"
-                yield _warning(doc, (*where, "derogation"), reason)
+                yield _warning(doc, (*where, "derogation"), reason, "plafonds dépassés par dérogation")
             else:
                 yield _error(doc, where, f"{text} ; écrivez une dérogation motivée "
                              "(exemple : derogation: {motif: \"Accord du SPSLH du 12/03/2026\"})")
@@ -210,7 +211,7 @@ def _annex_problems(dep: Departement, assoc: Association, doc: YamlDocument) -> 
         yield _error(doc, ("annexes", "numeros"), "deux mesures ont le même numéro d'annexe")
     if assoc.annexes_estimated:
         yield _warning(doc, ("annexes", "estimees"), "numéros d'annexe supposés : à vérifier "
-                       "sur la convention signée")
+                       "sur la convention signée", "numéros d'annexe supposés")
 
 
 def _slug_problems(associations) -> Iterator[Problem]:
