@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from engine.errors import InputError, InputErrors
-from engine.load.textfile import CSV_HINT, read_text
+from engine.load.textfile import CSV_HINT, control_message, read_text
 from engine.rules import (
     DocumentRecord,
     DocumentType,
@@ -152,14 +152,25 @@ def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError]) ->
                     f"{len(cells)} colonnes au lieu de {len(columns)} (séparateur « ; » attendu)",
                     path, reader.line_num, "-"))
                 continue
-            yield Row(path, reader.line_num, columns, cells, errors)
+            row = Row(path, reader.line_num, columns, cells, errors)
+            if _clean(row):
+                yield row
     except csv.Error as exc:
         errors.append(InputError(f"CSV illisible : {exc}", path, reader.line_num, "-"))
 
 
+def _clean(row: Row) -> bool:
+    """No control character in any cell (a vertical tab, an ESC pasted from elsewhere)."""
+    found = [(column, control_message(value)) for column, value in row.cells.items()]
+    for column, message in found:
+        if message:
+            row.error(column, f"{message} : supprimez-le (souvent collé depuis un autre logiciel)")
+    return not any(message for _, message in found)
+
+
 def _read_text(path: Path, errors: list[InputError]) -> str | None:
     try:
-        return read_text(path, MAX_CSV_BYTES, CSV_HINT)
+        return read_text(path, MAX_CSV_BYTES, CSV_HINT, controls=False)
     except InputError as exc:
         errors.append(exc)
         return None

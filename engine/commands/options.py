@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections import Counter
 from collections.abc import Sequence
@@ -16,6 +17,8 @@ from engine.validation import Loaded, load_conventions
 
 DEFAULT_CONVENTIONS = PROJECT_ROOT / "conventions"
 DEFAULT_OUTPUT = PROJECT_ROOT / "output"
+_SINGULAR = re.compile(
+    r"\b(allocation|signataire|numéro|plafond|ligne|estimée|inconnu|supposé|dépassé|autre)s\b")
 
 
 def add_conventions(parser: argparse.ArgumentParser) -> None:
@@ -57,9 +60,13 @@ def load(args: argparse.Namespace, quiet: bool = False) -> Loaded:
 def warnings_summary(warnings: Sequence[ValidationWarning]) -> str:
     """« 81 avertissements : 27 allocations 2025 estimées, … — `fsl validate --details` »"""
     kinds = Counter(w.kind or "autres" for w in warnings)
-    counted = ", ".join(f"{count} {kind}" for kind, count in kinds.items())
+    counted = ", ".join(f"{count} {kind if count > 1 else _singular(kind)}" for kind, count in kinds.items())
     noun = "avertissement" if len(warnings) == 1 else "avertissements"
     return f"{len(warnings)} {noun} : {counted} — le détail : fsl validate --details"
+
+
+def _singular(kind: str) -> str:
+    return _SINGULAR.sub(r"\1", kind)
 
 
 def shown_warning(warning: ValidationWarning, root: Path) -> str:

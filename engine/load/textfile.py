@@ -24,9 +24,11 @@ _NAMES = {0: "octet nul", 0x0B: "tabulation verticale", 0x0C: "saut de page", 0x
           0x7F: "suppression (DEL)"}
 
 
-def read_text(path: Path, max_bytes: int, hint: str = YAML_HINT, root: Path | None = None) -> str:
+def read_text(path: Path, max_bytes: int, hint: str = YAML_HINT, root: Path | None = None,
+              controls: bool = True) -> str:
     """The file's text; an `InputError` if it is unreadable, not a regular file inside `root`
-    (default: its own folder), bigger than `max_bytes`, not UTF-8, or holds a control character."""
+    (default: its own folder), bigger than `max_bytes`, not UTF-8, or holds a control character
+    (`controls=False`: the caller checks them itself, e.g. cell by cell with the column's name)."""
     path = Path(path)
     raw = read_bytes(path, max_bytes, root)
     try:
@@ -35,7 +37,8 @@ def read_text(path: Path, max_bytes: int, hint: str = YAML_HINT, root: Path | No
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(f"le fichier n'est pas en UTF-8 (octet {exc.start}) : {hint}",
                          path, line, "(encodage)") from None
-    check_control_characters(text, path)
+    if controls:
+        check_control_characters(text, path)
     return text
 
 
@@ -95,8 +98,18 @@ def check_control_characters(text: str, path: Path) -> None:
         return
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    code = ord(found[0])
-    name = _NAMES.get(code, "caractère de contrôle")
-    raise InputError(f"caractère invisible U+{code:04X} ({name}) en colonne {column} : "
-                     "supprimez-le (souvent collé depuis un autre logiciel)", path, line,
-                     f"(colonne {column})")
+    raise InputError(f"{control_message(text, found.start())} "
+                     f"en colonne {column} : supprimez-le (souvent collé depuis un autre logiciel)",
+                     path, line, f"(colonne {column})")
+
+
+def control_message(text: str, index: int | None = None) -> str:
+    """« caractère invisible U+000B (tabulation verticale) » for the first control character of
+    `text` (or the one at `index`); empty when there is none."""
+    if index is None:
+        found = _CONTROL.search(text)
+        if found is None:
+            return ""
+        index = found.start()
+    code = ord(text[index])
+    return f"caractère invisible U+{code:04X} ({_NAMES.get(code, 'caractère de contrôle')})"
