@@ -7,8 +7,6 @@ and all of them are raised together. The free-text `commentaire` of events is no
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +14,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from engine.errors import InputError, InputErrors
+from engine.load.csvtext import csv_records
 from engine.load.textfile import CSV_HINT, control_message, read_text
 from engine.rules import (
     DocumentRecord,
@@ -139,24 +138,24 @@ def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError]) ->
     text = _read_text(path, errors)
     if text is None:
         return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    records = csv_records(text, path, strict=True)
     try:
-        header = [h.strip() for h in next(reader, [])]
+        header = [h.strip() for h in next(records, (1, []))[1]]
         if not _header_ok(path, header, columns, errors):
             return
-        for cells in reader:
+        for line, cells in records:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(columns):
                 errors.append(InputError(
                     f"{len(cells)} colonnes au lieu de {len(columns)} (séparateur « ; » attendu)",
-                    path, reader.line_num, "-"))
+                    path, line, "-"))
                 continue
-            row = Row(path, reader.line_num, columns, cells, errors)
+            row = Row(path, line, columns, cells, errors)
             if _clean(row):
                 yield row
-    except csv.Error as exc:
-        errors.append(InputError(f"CSV illisible : {exc}", path, reader.line_num, "-"))
+    except InputError as exc:
+        errors.append(exc)
 
 
 def _clean(row: Row) -> bool:

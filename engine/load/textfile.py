@@ -13,11 +13,12 @@ import re
 import stat
 from pathlib import Path
 
-from engine.errors import InputError
+from engine.errors import InputError, os_reason
 
 CSV_HINT = "enregistrez-le au format « CSV UTF-8 (délimité par des points-virgules) »"
 YAML_HINT = "enregistrez-le en UTF-8"
 CHUNK = 1024 * 1024
+NOT_REGULAR = "ce n'est pas un fichier ordinaire (dossier, périphérique, tube ou socket) : refusé"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NAMES = {0: "octet nul", 0x0B: "tabulation verticale", 0x0C: "saut de page", 0x1B: "échappement (ESC)",
@@ -55,7 +56,7 @@ def read_bytes(path: Path, max_bytes: int, root: Path | None = None) -> bytes:
                 raise InputError(f"fichier trop gros (plus de {max_bytes} octets)", path)
         return b"".join(chunks)
     except OSError as exc:
-        raise InputError(f"fichier illisible ({exc.strerror})", path) from None
+        raise InputError(f"fichier illisible ({os_reason(exc)})", path) from None
     finally:
         os.close(descriptor)
 
@@ -81,13 +82,14 @@ def open_regular(path: Path, root: Path | None = None) -> int:
     """A read-only descriptor on a regular file; never blocks (FIFO) nor opens a device."""
     real = inside(path, root)
     try:
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            raise InputError(NOT_REGULAR, path)
         descriptor = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except OSError as exc:
-        raise InputError(f"fichier illisible ({exc.strerror})", path) from None
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        raise InputError(f"fichier illisible ({os_reason(exc)})", path) from None
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # swapped since the first look
         os.close(descriptor)
-        raise InputError("ce n'est pas un fichier ordinaire (dossier, périphérique, tube ou socket) : "
-                         "refusé", path)
+        raise InputError(NOT_REGULAR, path)
     return descriptor
 
 

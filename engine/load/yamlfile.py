@@ -30,8 +30,10 @@ JsonPath = tuple[str | int, ...]
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+")
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]{0,30})")
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]{0,30})\.[0-9]{1,30}")
+"""At most 31 digits: longer stays text, for the schema to refuse (Python refuses to convert
+4 300 digits or more, and no figure here needs 31)."""
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
