@@ -7,6 +7,7 @@ and all of them are raised together. The free-text `commentaire` of events is no
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -205,7 +206,7 @@ def load_submission(folder: Path, reference: Reference | None = None) -> Submiss
     by_id = {m.mesure_id: m for m in measures}
     documents = _documents(folder / "documents.csv", by_id, known, errors, reference)
     events_path = folder / "evenements.csv"
-    events = _events(events_path, known, errors) if events_path.exists() else []
+    events = _events(events_path, known, errors) if os.path.lexists(events_path) else []
     if errors:
         shown = errors[:MAX_ERRORS]
         if len(errors) > MAX_ERRORS:
@@ -367,7 +368,7 @@ def _events(path: Path, known: set[str] | None, errors: list[InputError]) -> lis
 
 
 def _required_file(path: Path, columns: tuple[str, ...], errors: list[InputError]) -> Iterator[Row]:
-    if not path.is_file():
+    if not os.path.lexists(path):
         message = f"fichier absent : attendu {path.name} (colonnes : {';'.join(columns)})"
         errors.append(InputError(message, path))
         return iter(())

@@ -115,6 +115,9 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     if len(nodes) > 1:
         raise InputError("plusieurs documents YAML (---) dans un même fichier", path,
                          nodes[1].start_mark.line + 1, "(racine)")
+    if _expanded_size(nodes[0], {}) > MAX_NODES:
+        raise InputError("document YAML trop volumineux une fois les alias (*nom) développés : refusé",
+                         path, 1, "(racine)")
     builder = _Builder(path)
     data = builder.build(nodes[0], ())
     return YamlDocument(path=path, data=data, lines=builder.lines)
@@ -166,6 +169,16 @@ def french_yaml_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
     if mark is not None:
         message += f" (colonne {mark.column + 1})"
     return (mark.line + 1 if mark is not None else None), message
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Nodes once every alias is expanded, counted on the shared graph (each node once)."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 0  # a node inside itself (recursive alias) counts once
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else []
+        sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(_expanded_size(c, sizes) for c in children))
+    return sizes[id(node)]
 
 
 class _Builder:
