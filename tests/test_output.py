@@ -243,3 +243,17 @@ def test_an_unwritable_output_is_exit_3_in_french(small_conventions: Path, tmp_p
     assert status == 3
     assert "permission refusée" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["conventions"]
+
+
+def test_stale_libreoffice_profiles_of_dead_runs_are_removed(tmp_path: Path, monkeypatch) -> None:
+    from engine.render import pdf
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    stale = tmp_path / f"fsl-libreoffice-{dead}-abc"
+    alive = tmp_path / f"fsl-libreoffice-{os.getppid()}-def"
+    for folder in (stale, alive):
+        (folder / "user").mkdir(parents=True)
+    pdf._clear_stale_profiles()
+    assert not stale.exists() and alive.exists()

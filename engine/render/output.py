@@ -86,14 +86,15 @@ def _clear_stale(out_dir: Path) -> None:
     """Remove the staging folders of killed runs; roll back their unfinished publications."""
     for kind in (BACKUP, STAGE):
         for path in sorted(out_dir.parent.glob(f".{out_dir.name}.{kind}-*")):
-            if not path.is_dir() or _alive(path.name.split(f"{kind}-")[1].split("-")[0]):
+            if not path.is_dir() or process_alive(path.name.split(f"{kind}-")[1].split("-")[0]):
                 continue
             if kind == BACKUP:
                 recover(path, out_dir)
             shutil.rmtree(path, ignore_errors=True)
 
 
-def _alive(pid: str) -> bool:
+def process_alive(pid: str) -> bool:
+    """Whether the process `pid` (digits from a folder name) may still run; unsure means yes."""
     if not pid.isdigit():
         return True  # not ours: leave it alone
     if int(pid) == os.getpid():
