@@ -199,6 +199,19 @@ def test_row14_regles_is_a_name_never_a_path(submissions: Path, capsys) -> None:
     assert "règles « ../commissions/2026 » inconnues" in capsys.readouterr().err
 
 
+def test_row14_a_trusted_certificate_is_never_read_outside_regles(tmp_path: Path) -> None:
+    from engine.checker.ruleset import RULES_DIR, build_ruleset
+    from engine.errors import InputErrors
+    from engine.load.yamlfile import parse_yaml
+
+    (tmp_path / "secret.pem").write_text("-----BEGIN CERTIFICATE-----", encoding="utf-8")
+    (tmp_path / "regles").mkdir()
+    text = (RULES_DIR / "cea.yaml").read_text(encoding="utf-8").replace(
+        "controle_depuis: 2024-01-01", "controle_depuis: 2024-01-01\ncertificats_confiance: [../secret.pem]")
+    with pytest.raises(InputErrors, match="hors du dossier"):
+        build_ruleset(parse_yaml(text, tmp_path / "regles" / "cea.yaml"))
+
+
 # Row 15: Ctrl-C during the PDF conversion: LibreOffice stopped, staging and profile removed.
 def test_row15_interrupt_during_pdf_conversion_cleans_everything(tmp_path: Path) -> None:
     bin_dir, temp, out = tmp_path / "bin", tmp_path / "tmp", tmp_path / "sortie"
