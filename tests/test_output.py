@@ -257,3 +257,19 @@ def test_stale_libreoffice_profiles_of_dead_runs_are_removed(tmp_path: Path, mon
         (folder / "user").mkdir(parents=True)
     pdf._clear_stale_profiles()
     assert not stale.exists() and alive.exists()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+def test_a_build_without_pdf_removes_the_previous_pdfs_and_the_manifest_matches_the_disk(
+        conventions: Path, tmp_path: Path) -> None:
+    out = tmp_path / "sortie"
+    build = ["build", "2026", "--conventions", str(conventions), "--out", str(out)]
+    assert main([*build, "--pdf"]) == 0
+    assert list(out.rglob("*.pdf"))
+    kept = out / "avenants" / "avenant_2026_grande_signe.pdf"
+    kept.write_bytes(b"%PDF-1.7 signed by hand\n%%EOF\n")
+    assert main(build) == 0
+    assert [p.name for p in out.rglob("*.pdf")] == [kept.name]
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert on_disk - {MANIFEST, "avenants/avenant_2026_grande_signe.pdf"} == set(manifest_paths(out))
