@@ -55,6 +55,16 @@ def test_row1_a_report_over_a_file_that_is_not_a_report_is_refused(submissions, 
     assert "n'est pas un rapport" in capsys.readouterr().err
 
 
+def test_row1_a_previous_report_is_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "soumissions"
+    shutil.copytree(ROOT / "tests" / "hostile" / "soumissions", folder)
+    reports = ["--html", str(tmp_path / "r.html"), "--xlsx", str(tmp_path / "r.xlsx")]
+    assert check(folder, *reports) == 1  # findings
+    first = (tmp_path / "r.xlsx").stat().st_mtime_ns
+    assert check(folder, *reports) == 1
+    assert (tmp_path / "r.xlsx").stat().st_mtime_ns >= first
+
+
 # Row 3: a failing move into output/ leaves the previous output exactly as it was (CLI level).
 def test_row3_a_failing_publication_leaves_the_previous_build(small_conventions, tmp_path, monkeypatch,
                                                               capsys) -> None:

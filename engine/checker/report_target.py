@@ -10,7 +10,7 @@ from pathlib import Path
 from engine.errors import OutputError
 
 _KINDS = {".html": (b"<!doctype html", b"<html"), ".htm": (b"<!doctype html", b"<html"),
-          ".xlsx": (b"PK\x03\x04",)}
+          ".xlsx": (b"pk\x03\x04",)}  # compared lowercased
 
 
 def check_report_target(target: Path, checked: Path, inputs: Iterable[Path] = ()) -> None:
