@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import errno
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+"""Invalid input, or findings (`fsl check`, `fsl reconcile`)."""
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+"""The run could not complete: an unwritable output, an unreadable path, an internal error."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class FslError(Exception):
     """The engine could not run; the message is French and meant for a person."""
+
+    exit_code = EXIT_INVALID
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -64,6 +77,44 @@ class DocumentError(FslError):
         return f"{self.path}: {self.message}"
 
 
+class RunError(FslError):
+    """The run could not complete for a reason outside the inputs (a tool too slow, a lock): exit 3."""
+
+    exit_code = EXIT_INCOMPLETE
+
+
+class OutputError(RunError):
+    """An output could not be written, or its target is refused (an input, a folder): exit 3."""
+
+    def __init__(self, message: str, path: Path | str) -> None:
+        super().__init__(message)
+        self.path = str(path)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+OS_REASONS = {
+    errno.EACCES: "permission refusée", errno.EPERM: "opération non permise (fichier protégé ?)",
+    errno.ENOSPC: "disque plein", errno.EDQUOT: "quota disque dépassé",
+    errno.EROFS: "système de fichiers en lecture seule", errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier", errno.ENOENT: "introuvable",
+    errno.EEXIST: "existe déjà", errno.ENAMETOOLONG: "nom trop long", errno.EIO: "erreur d'entrée-sortie",
+    errno.ELOOP: "boucle de liens symboliques", errno.EBUSY: "ressource occupée",
+    errno.EXDEV: "déplacement entre deux disques impossible",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """« permission refusée »: the French reason of a system error."""
+    return OS_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+
+
+def printable(text: str) -> str:
+    """`text` with control characters shown as `\\x1b`: a message never drives the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
 @dataclass(frozen=True)
 class ValidationWarning:
     """A problem worth a look that does not stop the run (estimated data, cap exceeded...)."""
@@ -72,6 +123,8 @@ class ValidationWarning:
     line: int | None
     field: str | None
     message: str
+    kind: str | None = None
+    """What the summary counts it as (« allocations 2025 estimées »); None = counted alone."""
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"

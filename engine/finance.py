@@ -93,6 +93,10 @@ def build_table(conventions: Conventions, year: int) -> Table:
         for association in conventions.associations
         if association.allocation(year) is not None
     )
+    if not blocks:
+        years = sorted({y for a in conventions.associations for y in a.allocations})
+        raise FslError(f"aucune allocation {year} dans les conventions : rien à produire pour {year} "
+                       f"(années qui en ont : {', '.join(map(str, years)) or 'aucune'})")
     return Table(year, period, blocks, _sum_counts(blocks), _sum_amounts(blocks))
 
 

@@ -63,8 +63,8 @@ def _error(doc: YamlDocument, path: JsonPath, message: str) -> InputError:
     return InputError(message, doc.path, doc.line_of(path), _field(path))
 
 
-def _warning(doc: YamlDocument, path: JsonPath, message: str) -> ValidationWarning:
-    return ValidationWarning(str(doc.path), doc.line_of(path), _field(path), message)
+def _warning(doc: YamlDocument, path: JsonPath, message: str, kind: str | None = None) -> ValidationWarning:
+    return ValidationWarning(str(doc.path), doc.line_of(path), _field(path), message, kind)
 
 
 def _field(path: JsonPath) -> str:
@@ -72,6 +72,13 @@ def _field(path: JsonPath) -> str:
 
 
 def _departement_problems(dep: Departement, doc: YamlDocument) -> Iterator[Problem]:
+    yield from _duplicates(doc, "territoires", [t.id for t in dep.territories], "id", "territoire")
+    yield from _duplicates(doc, "arrondissements_dsf", [a.id for a in dep.arrondissements], "id",
+                           "arrondissement")
+    yield from _duplicates(doc, "periodes", [p.year for p in dep.periods], "annee", "période")
+    for column, rate in dep.rates.items():
+        yield from _duplicates(doc, ("taux", column, "valeurs"), [v.start for v in rate.values], "debut",
+                               f"date de début du taux {column}")
     for i, period in enumerate(dep.periods):
         where = ("periodes", i)
         if period.start.day != 1:
@@ -81,6 +88,19 @@ def _departement_problems(dep: Departement, doc: YamlDocument) -> Iterator[Probl
         if period.start < dep.convention_start or period.end > dep.convention_end:
             yield _error(doc, where, f"la période {period.year} sort de la durée de la convention")
         yield from _missing_rates(dep, doc, period)
+
+
+def _duplicates(doc: YamlDocument, where: str | JsonPath, keys: list, field: str,
+                label: str) -> Iterator[Problem]:
+    """Two entries with one key: the first would win silently, so both stop the run."""
+    where = (where,) if isinstance(where, str) else where
+    first: dict = {}
+    for index, key in enumerate(keys):
+        if key in first:
+            line = doc.line_of((*where, first[key], field))
+            yield _error(doc, (*where, index, field),
+                         f"{label} « {key} » en double (déjà ligne {line}) : gardez-en une seule")
+        first.setdefault(key, index)
 
 
 def _missing_rates(dep: Departement, doc: YamlDocument, period) -> Iterator[Problem]:
@@ -107,7 +127,7 @@ def _association_problems(dep: Departement, assoc: Association, doc: YamlDocumen
     yield from _annex_problems(dep, assoc, doc)
     if assoc.signatory is None:
         yield _warning(doc, ("signataire",), "signataire inconnu : le bloc de signature de "
-                       "l'association sera laissé en blanc, à remplir à la main")
+                       "l'association sera laissé en blanc, à remplir à la main", "signataires inconnus")
 
 
 def _unknown(kind: str, value: str, places) -> str:
@@ -121,7 +141,8 @@ def _allocation_problems(dep: Departement, assoc: Association, doc: YamlDocument
             yield _error(doc, (*where, "annee"), f"aucune période {allocation.year} dans departement.yaml")
         if allocation.estimated:
             yield _warning(doc, (*where, "estimated"), f"allocations {allocation.year} estimées, "
-                           "pas tirées d'un texte : à confirmer avant signature")
+                           "pas tirées d'un texte : à confirmer avant signature",
+                           f"allocations {allocation.year} estimées")
         for l_index, line in enumerate(allocation.lines):
             yield from _line_problems(dep, assoc, doc, (*where, "lignes", l_index), line)
         yield from _association_caps(dep, allocation, doc, where)
@@ -143,7 +164,7 @@ def _line_problems(dep, assoc, doc, where, line) -> Iterator[Problem]:
         yield _error(doc, (*where, "arrondissement_dsf"),
                      _unknown("arrondissement", line.arrondissement, dep.arrondissements))
     if not line.counts:
-        yield _warning(doc, where, "ligne sans aucun nombre (tous à zéro)")
+        yield _warning(doc, where, "ligne sans aucun nombre (tous à zéro)", "lignes sans aucun nombre")
 
 
 def _association_caps(dep: Departement, allocation, doc, where) -> Iterator[Problem]:
@@ -160,7 +181,7 @@ def _association_caps(dep: Departement, allocation, doc, where) -> Iterator[Prob
                     f"({cap.source})")
             if allocation.derogation:
                 reason = f"{text} : dérogation « {allocation.derogation} »"
-                yield _warning(doc, (*where, "derogation"), reason)
+                yield _warning(doc, (*where, "derogation"), reason, "plafonds dépassés par dérogation")
             else:
                 yield _error(doc, where, f"{text} ; écrivez une dérogation motivée "
                              "(exemple : derogation: {motif: \"Accord du SPSLH du 12/03/2026\"})")
@@ -196,7 +217,7 @@ def _annex_problems(dep: Departement, assoc: Association, doc: YamlDocument) -> 
         yield _error(doc, ("annexes", "numeros"), "deux mesures ont le même numéro d'annexe")
     if assoc.annexes_estimated:
         yield _warning(doc, ("annexes", "estimees"), "numéros d'annexe supposés : à vérifier "
-                       "sur la convention signée")
+                       "sur la convention signée", "numéros d'annexe supposés")
 
 
 def _slug_problems(associations) -> Iterator[Problem]:

@@ -227,10 +227,21 @@ def test_command_writes_one_docx_per_association(tmp_path: Path, capsys) -> None
 def test_one_association_replaces_only_its_file(tmp_path: Path) -> None:
     assert run_avenants(tmp_path) == 0
     folder = tmp_path / "avenants"
-    (folder / "avenant_2026_entraide-artois.docx").write_bytes(b"ancien")
+    (folder / "avenant_2026_entraide-artois.docx").unlink()
+    others = {p.name: p.stat().st_ino for p in folder.iterdir()}
     assert run_avenants(tmp_path, "--association", "entraide-artois") == 0
     assert len(list(folder.iterdir())) == 4
-    assert (folder / "avenant_2026_entraide-artois.docx").read_bytes() != b"ancien"
+    assert (folder / "avenant_2026_entraide-artois.docx").is_file()
+    assert {p.name: p.stat().st_ino for p in folder.iterdir() if p.name in others} == others
+
+
+def test_an_engine_file_changed_by_hand_is_never_overwritten(tmp_path: Path, capsys) -> None:
+    assert run_avenants(tmp_path) == 0
+    changed = tmp_path / "avenants" / "avenant_2026_entraide-artois.docx"
+    changed.write_bytes(b"relu et corrige a la main")
+    assert run_avenants(tmp_path, "--association", "entraide-artois") == 3
+    assert changed.read_bytes() == b"relu et corrige a la main"
+    assert "ne viennent pas du moteur" in capsys.readouterr().err
 
 
 def test_unknown_association_is_refused(tmp_path: Path, capsys) -> None:

@@ -8,6 +8,7 @@ outside the trust list (a warning). Skipped where the corpus is absent.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from collections import defaultdict
 from datetime import date
@@ -36,7 +37,7 @@ def outcome(tmp_path_factory):
     rows = []
     for index, path in enumerate(FILES):
         name = f"{path.parent.name}__{path.name}"
-        (root / "fichiers" / name).symlink_to(path)
+        shutil.copy(path, root / "fichiers" / name)  # a symlink leaving fichiers/ is refused
         rows.append(f"C-{index:03d};;acarlogi;avenant;2026;2026-07-01;{name};departement|association")
     (root / "mesures.csv").write_text(";".join(MEASURES) + "\n", encoding="utf-8")
     (root / "documents.csv").write_text("\n".join([";".join(DOCUMENTS), *rows]) + "\n", encoding="utf-8")

@@ -85,7 +85,8 @@ def test_documents_received_after_as_of_are_not_read(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("content", "reason"), [
     (b"", "fichier vide"),
     (b"Bonjour, voici le CET", "format non reconnu"),
-    (b"%PDF-1.7\n" + bytes(range(256)) * 4, "fichier endommagé"),
+    (b"%PDF-1.7\n" + bytes(range(256)) * 4, "PDF incomplet"),
+    (b"%PDF-1.7\n" + bytes(range(256)) * 4 + b"\n%%EOF\n", "fichier endommagé"),
     (b"PK\x03\x04not really a zip", "fichier endommagé"),
 ])
 def test_odd_files_are_unreadable_not_crashes(tmp_path: Path, content: bytes, reason: str) -> None:

@@ -22,6 +22,9 @@ from engine.rules import DocumentRecord, FileEvidence, FileStatus
 from engine.signatures import Unreadable, pdf_evidence
 
 PDF_MAGIC, ZIP_MAGIC = b"%PDF-", b"PK\x03\x04"
+PDF_END, PDF_TRAILING = b"%%EOF", b"\x00\t\n\x0c\r "
+"""A PDF ends with %%EOF (ISO 32000-1 §7.5.5), maybe padded: all 198 files of the corpus do; a
+truncated signed PDF does not, and must never fall back silently on the register."""
 MAX_DOCX_UNPACKED = 200 * 1024 * 1024
 
 
@@ -74,6 +77,9 @@ def _inspect_bytes(data: bytes, trust_roots: Sequence[bytes], moment: datetime) 
     if not data:
         return unreadable("fichier vide")
     if PDF_MAGIC in data[:1024]:
+        if not data.rstrip(PDF_TRAILING).endswith(PDF_END):
+            return unreadable("PDF incomplet : il ne finit pas par %%EOF (fichier tronqué ?) ; "
+                              "demandez un nouvel envoi")
         return pdf_evidence(data, trust_roots, moment)
     if data.startswith(ZIP_MAGIC):
         return _docx_evidence(data)
@@ -98,8 +104,11 @@ def precheck(folder: Path, doc: DocumentRecord, limits: FileLimits) -> FileEvide
     path = folder / FILES_DIR / doc.file
     try:
         info = path.stat()
-    except OSError:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
         return unreadable(f"fichier absent du dossier {FILES_DIR}/")
+    if not real.is_relative_to(folder.resolve() / FILES_DIR):
+        return unreadable(f"lien symbolique qui sort du dossier {FILES_DIR}/ : refusé")
     if not path.is_file():
         return unreadable("ce n'est pas un fichier ordinaire")
     if info.st_size > limits.max_bytes:

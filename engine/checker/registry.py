@@ -7,15 +7,16 @@ and all of them are raised together. The free-text `commentaire` of events is no
 
 from __future__ import annotations
 
-import csv
-import io
+import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
 from engine.errors import InputError, InputErrors
-from engine.load.textfile import CSV_HINT, read_text
+from engine.load.csvtext import csv_records
+from engine.load.textfile import CSV_HINT, control_message, read_text
 from engine.rules import (
     DocumentRecord,
     DocumentType,
@@ -49,6 +50,15 @@ _KINDS = {Measure.ASLL: {"GSL", "ASL", "acces", "maintien"}, Measure.AML: {"simp
 _NEEDED = {Measure.ASLL: ("date_decision", "date_debut", "duree_mois"),
            Measure.AML: ("date_debut", "duree_mois"), Measure.FAL: ("date_debut", "duree_mois"),
            Measure.DSF: ("date_audience",)}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the conventions know (association slugs, territory and arrondissement ids), when the
+    register belongs to the same Département: a slug or territory outside them is an error."""
+
+    associations: frozenset[str]
+    territories: frozenset[str]
 
 
 class Row:
@@ -135,32 +145,42 @@ def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError],
     text = _read_text(path, errors)
     if text is None:
         return
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    records = csv_records(text, path, strict=True)
     try:
-        header = [h.strip() for h in next(reader, [])]
+        header = [h.strip() for h in next(records, (1, []))[1]]
         extra = tuple(h for h in header[len(columns):] if h in optional)
         if not (list(header) == [*columns, *extra] and len(set(extra)) == len(extra)) \
                 and not _header_ok(path, header, columns, errors):
             return
         present = (*columns, *extra)
-        for cells in reader:
+        for line, cells in records:
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(present):
                 errors.append(InputError(
                     f"{len(cells)} colonnes au lieu de {len(present)} (séparateur « ; » attendu)",
-                    path, reader.line_num, "-"))
+                    path, line, "-"))
                 continue
-            row = Row(path, reader.line_num, present, cells, errors)
+            row = Row(path, line, present, cells, errors)
             row.cells.update({c: "" for c in optional if c not in row.cells})
-            yield row
-    except csv.Error as exc:
-        errors.append(InputError(f"CSV illisible : {exc}", path, reader.line_num, "-"))
+            if _clean(row):
+                yield row
+    except InputError as exc:
+        errors.append(exc)
+
+
+def _clean(row: Row) -> bool:
+    """No control character in any cell (a vertical tab, an ESC pasted from elsewhere)."""
+    found = [(column, control_message(value)) for column, value in row.cells.items()]
+    for column, message in found:
+        if message:
+            row.error(column, f"{message} : supprimez-le (souvent collé depuis un autre logiciel)")
+    return not any(message for _, message in found)
 
 
 def _read_text(path: Path, errors: list[InputError]) -> str | None:
     try:
-        return read_text(path, MAX_CSV_BYTES, CSV_HINT)
+        return read_text(path, MAX_CSV_BYTES, CSV_HINT, controls=False)
     except InputError as exc:
         errors.append(exc)
         return None
@@ -184,19 +204,21 @@ def _header_ok(path: Path, header: list[str], columns: tuple[str, ...], errors: 
     return False
 
 
-def load_submission(folder: Path) -> Submission:
-    """Read and cross-check the three CSV files of `folder`; raise `InputErrors` listing every problem."""
+def load_submission(folder: Path, reference: Reference | None = None) -> Submission:
+    """Read and cross-check the three CSV files of `folder`; raise `InputErrors` listing every problem.
+
+    With a `reference`, associations and territories must be known to the conventions."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputErrors([InputError("dossier des pièces introuvable", folder)])
     errors: list[InputError] = []
-    measures, known = _measures(folder / "mesures.csv", errors)
+    measures, known = _measures(folder / "mesures.csv", errors, reference)
     by_id = {m.mesure_id: m for m in measures}
-    documents = _documents(folder / "documents.csv", by_id, known, errors)
+    documents = _documents(folder / "documents.csv", by_id, known, errors, reference)
     events_path = folder / "evenements.csv"
-    events = _events(events_path, known, errors) if events_path.exists() else []
+    events = _events(events_path, known, errors) if os.path.lexists(events_path) else []
     occupancy_path = folder / "occupation.csv"
-    occupancy = _occupancy(occupancy_path, errors) if occupancy_path.exists() else []
+    occupancy = _occupancy(occupancy_path, errors) if os.path.lexists(occupancy_path) else []
     if errors:
         shown = errors[:MAX_ERRORS]
         if len(errors) > MAX_ERRORS:
@@ -205,7 +227,8 @@ def load_submission(folder: Path) -> Submission:
     return Submission(tuple(measures), tuple(documents), tuple(events), tuple(occupancy))
 
 
-def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord], set[str] | None]:
+def _measures(path: Path, errors: list[InputError],
+              reference: Reference | None = None) -> tuple[list[MeasureRecord], set[str] | None]:
     """The valid measures, and every mesure_id the file names (None when the file is unusable),
     so that a bad cell in one row does not echo as "unknown measure" in the other files."""
     records: list[MeasureRecord] = []
@@ -214,8 +237,10 @@ def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord]
     known: set[str] | None = None
     for row in _required_file(path, MEASURES, errors, MEASURES_OPTIONAL):
         known = (known or set()) | {row.cells["mesure_id"]}
+        before = len(errors)
+        _check_reference(row, reference, "territoire")
         record = _measure(row)
-        if record is None:
+        if record is None or len(errors) > before:
             continue
         if record.mesure_id in lines:
             row.error("mesure_id", f"« {record.mesure_id} » en double (déjà ligne {lines[record.mesure_id]})")
@@ -229,6 +254,20 @@ def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord]
             row.error("renouvellement_de",
                       f"« {_shown(renews)} » ne désigne aucune autre mesure de mesures.csv")
     return records, known
+
+
+def _check_reference(row: Row, reference: Reference | None, *also: str) -> None:
+    """The row's association (and `also` territory) must be one the conventions know."""
+    if reference is None:
+        return
+    slug = row.cells["association"]
+    if slug and _SLUG.fullmatch(slug) and slug not in reference.associations:
+        row.error("association", f"association « {slug} » inconnue des conventions "
+                                 f"(conventions/associations/{slug}.yaml absent)")
+    territory = row.cells.get("territoire", "") if "territoire" in also else ""
+    if territory and territory not in reference.territories:
+        shown = ", ".join(sorted(reference.territories))
+        row.error("territoire", f"territoire « {_shown(territory)} » inconnu ; valeurs possibles : {shown}")
 
 
 def _measure(row: Row) -> MeasureRecord | None:
@@ -262,10 +301,12 @@ def _check_kind(row: Row, measure: Measure, kind: str) -> None:
 
 def _documents(
     path: Path, measures: dict[str, MeasureRecord], known: set[str] | None, errors: list[InputError],
+    reference: Reference | None = None,
 ) -> list[DocumentRecord]:
     records: list[DocumentRecord] = []
     lines: dict[str, int] = {}
     for row in _required_file(path, DOCUMENTS, errors):
+        _check_reference(row, reference)
         record = _document(row, measures, known)
         if record is None:
             continue
@@ -353,7 +394,7 @@ def _events(path: Path, known: set[str] | None, errors: list[InputError]) -> lis
 
 def _required_file(path: Path, columns: tuple[str, ...], errors: list[InputError],
                    optional: tuple[str, ...] = ()) -> Iterator[Row]:
-    if not path.is_file():
+    if not os.path.lexists(path):
         message = f"fichier absent : attendu {path.name} (colonnes : {';'.join(columns)})"
         errors.append(InputError(message, path))
         return iter(())

@@ -10,6 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from engine.checker.report import counts_by_rule
 from engine.checker.run import CheckResult
+from engine.render.xlsx_text import append_row
 
 COLUMNS = (("Gravité", 11), ("Règle", 20), ("Association", 24), ("Mesure", 12), ("Pièce", 12),
            ("Échéance", 12), ("Reçue le", 12), ("Retard (jours)", 10), ("Preuve", 11),
@@ -28,9 +29,9 @@ def write_xlsx(result: CheckResult, path: Path) -> None:
 
 def _findings_sheet(sheet, result: CheckResult) -> None:
     sheet.title = "Constats"
-    sheet.append([name for name, _ in COLUMNS])
+    append_row(sheet, [name for name, _ in COLUMNS])
     for f in result.findings:
-        sheet.append([SEVERITY_FR[f.severity.value], f.rule, f.association, f.mesure_id, f.document_id,
+        append_row(sheet, [SEVERITY_FR[f.severity.value], f.rule, f.association, f.mesure_id, f.document_id,
                       f.due, f.received, f.days_late, f.evidence.value, f.message, f.source])
     for index, (_, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -41,9 +42,9 @@ def _findings_sheet(sheet, result: CheckResult) -> None:
 
 
 def _rules_sheet(sheet, result: CheckResult) -> None:
-    sheet.append(["Règle", "Erreurs", "Avertissements"])
+    append_row(sheet, ["Règle", "Erreurs", "Avertissements"])
     for rule, errors, warnings in counts_by_rule(result):
-        sheet.append([rule, errors, warnings])
+        append_row(sheet, [rule, errors, warnings])
     sheet.column_dimensions["A"].width = 22
     _header(sheet)
 
@@ -54,7 +55,7 @@ def _summary_sheet(sheet, result: CheckResult) -> None:
             ("Pièces", result.documents), ("Erreurs", result.errors),
             ("Avertissements", result.warnings)]
     for row in rows:
-        sheet.append(list(row))
+        append_row(sheet, list(row))
     sheet["B1"].number_format = DATE_FORMAT
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 36

@@ -12,6 +12,7 @@ from engine import PROJECT_ROOT
 from engine.calendar import Counting
 from engine.errors import FslError, InputError, InputErrors
 from engine.load.schema import validate_document
+from engine.load.textfile import read_bytes
 from engine.load.yamlfile import YamlDocument, load_yaml
 from engine.rules import (
     Anchor,
@@ -31,6 +32,9 @@ from engine.rules import (
 
 RULES_DIR = PROJECT_ROOT / "conventions" / "regles"
 DEFAULT_RULES = "pas-de-calais"
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+"""A rules set is named, never a path: `--regles ../commissions/2026` reads nothing."""
+MAX_CERTIFICATE_BYTES = 1024 * 1024
 _SEVERITY = {"erreur": Severity.ERROR, "avertissement": Severity.WARNING}
 _DOCUMENT_CHECKS = (Check.PIECE, Check.PIECE_PERIODIQUE)
 
@@ -91,10 +95,11 @@ def _trust_roots(doc: YamlDocument) -> tuple[bytes, ...]:
             message = f"certificat « {name} » hors du dossier du fichier de règles : refusé"
             raise InputErrors([InputError(message, *where)])
         try:
-            raw = path.read_bytes()
-        except OSError:
-            raise InputErrors([InputError(f"certificat « {name} » introuvable à côté du fichier de règles",
-                                          *where)]) from None
+            raw = read_bytes(path, MAX_CERTIFICATE_BYTES, root=doc.path.parent)  # never outside regles/
+        except InputError as exc:
+            problem = "introuvable à côté du fichier de règles" if exc.message == "fichier introuvable" \
+                else f"refusé : {exc.message}"
+            raise InputErrors([InputError(f"certificat « {name} » {problem}", *where)]) from None
         try:
             roots.append(_der(raw))
         except ValueError:

@@ -10,7 +10,7 @@ from pathlib import Path
 from engine.calendar import holiday_calendar
 from engine.checker.evaluate import evaluate
 from engine.checker.evidence import DEFAULT_LIMITS, FileLimits, read_evidence
-from engine.checker.registry import load_submission
+from engine.checker.registry import Reference, load_submission
 from engine.rules import Finding, RuleSet, Severity
 
 
@@ -34,12 +34,13 @@ class CheckResult:
 def run_check(
     folder: Path, as_of: date, ruleset: RuleSet, trust_roots: Sequence[bytes] = (),
     limits: FileLimits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None,
+    reference: Reference | None = None,
 ) -> CheckResult:
     """Check the submissions `folder` as of `as_of`; raises `InputErrors` on a bad register only.
 
     Signatures are trusted when their chain reaches the rules set's `certificats_confiance` or
     one of `trust_roots` (DER)."""
-    submission = load_submission(folder)
+    submission = load_submission(folder, reference)
     trusted = (*ruleset.trust_roots, *trust_roots)
     evidence = read_evidence(folder, submission.documents, as_of, trusted, limits, progress)
     holidays = holiday_calendar(ruleset.country, ruleset.subdivision)

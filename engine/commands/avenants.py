@@ -15,8 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from engine.build import BuildOptions
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
+from engine.manifest import build_inputs, write_manifest
 from engine.model import Conventions
-from engine.render.avenant import AVENANTS_DIR, write_avenants
+from engine.render.avenant import AVENANTS_DIR, avenant_filename, write_avenants
 from engine.render.avenant_context import avenant_associations
 from engine.render.output import staged
 from engine.render.pdf import MISSING, convert_to_pdf, libreoffice_path
@@ -37,12 +38,12 @@ def run(args: argparse.Namespace) -> int:
     loaded = load(args)
     target = out_dir(args)
     options = BuildOptions(pdf=args.pdf, association=args.association, progress=True)
-    if args.association is None:
-        with staged(target) as stage:  # the whole avenants/ folder is replaced
-            written = avenants_step(loaded.conventions, args.year, stage, options)
-    else:  # only this association's files are replaced
-        with staged(target / AVENANTS_DIR) as stage:
-            written = write_step(loaded.conventions, args.year, stage, options)
+    # the engine's files of avenants/ (or only this association's) are replaced, nothing else
+    scope = f"{AVENANTS_DIR}/" if args.association is None else \
+        f"{AVENANTS_DIR}/{avenant_filename(args.year, args.association, '.')}"
+    with staged(target, (scope,)) as stage:
+        written = avenants_step(loaded.conventions, args.year, stage, options)
+        write_manifest(stage, build_inputs(loaded.conventions, args.year), args.year)
     docx = sum(1 for p in written if p.suffix == ".docx")
     pdf = len(written) - docx
     print(f"{docx} avenant(s) DOCX et {pdf} PDF écrits dans {target / AVENANTS_DIR}")

@@ -15,7 +15,7 @@ from engine.manifest import build_inputs, write_manifest
 from engine.open_points import open_points
 from engine.pack.write import pack_step
 from engine.publication import scdl_step
-from engine.render.output import staged
+from engine.render.output import ALL, staged
 from engine.traces import traces_step
 
 STEPS = [table_step, avenants_step, pack_step]
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     target = out_dir(args)
     options = BuildOptions(pdf=args.pdf, progress=True)
     written = []
-    with staged(target) as stage:
+    with staged(target, ALL) as stage:
         for step in STEPS:
             paths = step(loaded.conventions, args.year, stage, options)
             written += [path.relative_to(stage) for path in paths]

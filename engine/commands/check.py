@@ -8,12 +8,17 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from engine.checker.registry import Reference
 from engine.checker.report import result_json, write_atomically
 from engine.checker.report_html import write_html
+from engine.checker.report_target import check_report_target
 from engine.checker.report_xlsx import write_xlsx
-from engine.checker.ruleset import DEFAULT_RULES, load_certificate, load_ruleset
+from engine.checker.ruleset import DEFAULT_RULES, RULES_DIR, is_path, load_certificate, load_ruleset
 from engine.checker.run import CheckResult, run_check
-from engine.commands.options import parse_day
+from engine.commands.options import DEFAULT_CONVENTIONS, parse_day
+from engine.errors import FslError, OutputError
+from engine.rules import RuleSet
+from engine.validation import load_conventions
 
 SEVERITY_FR = {"error": "ERREUR", "warning": "attention"}
 
@@ -33,14 +38,19 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true", help="écrire les constats en JSON sur la sortie")
     parser.add_argument("--html", type=Path, metavar="FICHIER", help="écrire le rapport HTML")
     parser.add_argument("--xlsx", type=Path, metavar="FICHIER", help="écrire le tableau XLSX des constats")
+    parser.add_argument("--conventions", type=Path, default=DEFAULT_CONVENTIONS, metavar="DOSSIER",
+                        help="conventions dont les associations et territoires sont attendus "
+                             "(défaut : conventions/ du projet)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     as_of = args.as_of or date.today()  # the only place the checker reads the clock
+    _check_targets(args)
     ruleset = load_ruleset(args.regles)
     trusted = tuple(load_certificate(path) for path in args.confiance)
-    result = run_check(args.folder, as_of, ruleset, trust_roots=trusted, progress=_progress())
+    result = run_check(args.folder, as_of, ruleset, trust_roots=trusted, progress=_progress(),
+                       reference=conventions_reference(args.conventions, ruleset))
     if args.html:
         write_atomically(args.html, lambda path: write_html(result, path))
     if args.xlsx:
@@ -50,6 +60,33 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_text(result)
     return 1 if result.errors else 0
+
+
+def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
+    """The associations and territories of the conventions, when they load and are those of the
+    rules set's Département (the Alsace rules check another Département's register)."""
+    try:
+        conventions = load_conventions(root).conventions
+    except FslError:
+        print(f"attention : conventions de {root} illisibles : associations et territoires du "
+              "registre non vérifiés", file=sys.stderr)
+        return None
+    departement = conventions.departement
+    if departement.name not in ruleset.territory:
+        return None
+    places = (*departement.territories, *departement.arrondissements)
+    return Reference(frozenset(a.slug for a in conventions.associations), frozenset(p.id for p in places))
+
+
+def _check_targets(args: argparse.Namespace) -> None:
+    """Refuse a report target that could destroy something, before any work (exit 3)."""
+    rules = Path(args.regles) if is_path(args.regles) else RULES_DIR / f"{args.regles}.yaml"
+    inputs = [rules, *(getattr(args, "confiance", None) or ())]
+    targets = [t for t in (args.html, args.xlsx) if t is not None]
+    for target in targets:
+        check_report_target(target, args.folder, inputs)
+    if len(targets) == 2 and targets[0].resolve() == targets[1].resolve():
+        raise OutputError("--html et --xlsx désignent le même fichier", targets[0])
 
 
 def _print_text(result: CheckResult) -> None:

@@ -6,7 +6,8 @@ import argparse
 
 from engine.build import BuildOptions
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.pack.write import pack_step
+from engine.manifest import build_inputs, write_manifest
+from engine.pack.write import PACK_DIR, pack_step
 from engine.render.output import staged
 
 
@@ -23,9 +24,10 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     loaded = load(args)
     target = out_dir(args)
-    with staged(target) as stage:
+    with staged(target, (f"{PACK_DIR}/",)) as stage:
         written = [p.relative_to(stage) for p in pack_step(loaded.conventions, args.year, stage,
                                                            BuildOptions(pdf=args.pdf))]
+        write_manifest(stage, build_inputs(loaded.conventions, args.year), args.year)
     print(f"Dossier de la Commission permanente {args.year} écrit dans {target} :")
     for path in written:
         print(f"  {path}")

@@ -8,6 +8,7 @@ import json
 from engine.build import BuildOptions, table_step
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
 from engine.finance import build_table
+from engine.manifest import build_inputs, write_manifest
 from engine.render.output import staged
 from engine.render.table_json import table_json
 
@@ -28,8 +29,9 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(table_json(table), ensure_ascii=False, indent=2))
         return 0
     target = out_dir(args)
-    with staged(target) as stage:
+    with staged(target, (f"tableau_financier_{args.year}.",)) as stage:
         written = table_step(loaded.conventions, args.year, stage, BuildOptions())
+        write_manifest(stage, build_inputs(loaded.conventions, args.year), args.year)
     for path in written:
         print(f"écrit : {target / path.name}")
     return 0

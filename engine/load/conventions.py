@@ -5,6 +5,7 @@ Every file is read and checked before anything is built, and all problems are re
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -40,7 +41,7 @@ def read_documents(root: Path) -> tuple[YamlDocument | None, list[YamlDocument],
     Returns the valid documents and every error found (a file with errors is left out).
     """
     root = Path(root)
-    if not (root / DEPARTEMENT_FILE).is_file():
+    if not os.path.lexists(root / DEPARTEMENT_FILE):  # anything else: the reader says what it is
         raise InputError(f"fichier {DEPARTEMENT_FILE} introuvable dans {root}", root / DEPARTEMENT_FILE)
     paths = sorted((root / ASSOCIATIONS_DIR).glob("*.yaml"))
     if not paths:

@@ -8,13 +8,12 @@ holds nothing. Every problem is reported at once as `file:line: column (colonne 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from engine.errors import InputError, InputErrors
+from engine.load.csvtext import csv_records
 from engine.load.textfile import CSV_HINT, read_text
 from engine.model import COLUMNS
 from engine.reconcile import NUMERIC_COLUMNS, TEXT_COLUMNS, Cell, PublishedRow, PublishedTable
@@ -29,15 +28,15 @@ _PLAIN = re.compile(r"[0-9]+([.,][0-9]{1,2})?")
 def read_published(path: Path) -> PublishedTable:
     path = Path(path)
     text = _text(path)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=";")
-    header = _header(path, next(records, None))
+    records = csv_records(text, path)
+    header = _header(path, next(records, (1, None))[1])
     errors: list[InputError] = []
     rows = []
-    for record in records:
+    for line, record in records:
         if not any(cell.strip() for cell in record):
             continue
         try:
-            rows.append(_row(path, records.line_num, header, record))
+            rows.append(_row(path, line, header, record))
         except InputErrors as exc:
             errors.extend(exc.errors)
     errors.extend(_table_problems(path, rows))

@@ -21,22 +21,53 @@ from engine.load.textfile import read_text
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 1_000_000
+MAX_DEPTH = 64
+"""Nesting levels (the conventions need 6): deeper is refused before Python's recursion limit."""
+MAX_ALIASES = 100
 
 JsonPath = tuple[str | int, ...]
 
 _NULL = {"", "~", "null", "Null", "NULL"}
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+")
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]{0,30})")
+_DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]{0,30})\.[0-9]{1,30}")
+"""At most 31 digits: longer stays text, for the schema to refuse (Python refuses to convert
+4 300 digits or more, and no figure here needs 31)."""
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
 
+class _TooComplex(Exception):
+    def __init__(self, message: str, mark: yaml.Mark) -> None:
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
 class _PlainLoader(yaml.SafeLoader):
-    """A composer with no implicit resolvers: every untagged scalar is a string node."""
+    """A composer with no implicit resolvers (every untagged scalar is a string node) that
+    refuses nesting deeper than MAX_DEPTH and more than MAX_ALIASES aliases."""
 
     yaml_implicit_resolvers: dict = {}
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._aliases = 0
+
+    def compose_node(self, parent, index):
+        mark = self.peek_event().start_mark
+        if self.check_event(yaml.AliasEvent):
+            self._aliases += 1
+            if self._aliases > MAX_ALIASES:
+                raise _TooComplex(f"plus de {MAX_ALIASES} alias YAML (*nom) : refusé", mark)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooComplex(f"plus de {MAX_DEPTH} niveaux d'imbrication : refusé", mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 @dataclass(frozen=True)
 class YamlDocument:
@@ -54,29 +85,101 @@ class YamlDocument:
                 return line
         return None
 
-def load_yaml(path: Path, max_bytes: int = MAX_BYTES) -> YamlDocument:
-    """Read and parse one YAML file; every problem is an `InputError` naming the file and line."""
+def load_yaml(path: Path, max_bytes: int = MAX_BYTES, root: Path | None = None) -> YamlDocument:
+    """Read and parse one YAML file; every problem is an `InputError` naming the file and line.
+
+    The file must be a regular file inside `root` (default: its own folder), see textfile."""
     path = Path(path)
-    text = read_text(path, max_bytes)
+    text = read_text(path, max_bytes, root=root)
     return parse_yaml(text, path)
 
 def parse_yaml(text: str, path: Path) -> YamlDocument:
     """Parse YAML text already read from `path`."""
     try:
         nodes = list(yaml.compose_all(text, Loader=_PlainLoader))
+    except _TooComplex as exc:
+        raise InputError(f"YAML trop complexe : {exc.message}", path, exc.mark.line + 1,
+                         "(syntaxe)") from None
     except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise InputError(f"YAML illisible : {exc.problem}", path, line, "(syntaxe)") from None
+        line, message = french_yaml_error(exc)
+        opened = unclosed_quote_line(text, line)
+        if opened is not None and opened != line:
+            message = f"guillemet « \" » ouvert ligne {opened} et jamais refermé sur sa ligne " \
+                      f"(le texte se lit comme une seule valeur jusqu'à la ligne {line} : {message})"
+            line = opened
+        raise InputError(f"YAML illisible : {message}", path, line, "(syntaxe)") from None
     except yaml.YAMLError as exc:
-        raise InputError(f"YAML illisible : {exc}", path, 1, "(syntaxe)") from None
+        raise InputError(f"YAML illisible ({exc})", path, 1, "(syntaxe)") from None
     if not nodes or nodes[0] is None:
         raise InputError("fichier vide : un document YAML est attendu", path, 1, "(racine)")
     if len(nodes) > 1:
         raise InputError("plusieurs documents YAML (---) dans un même fichier", path,
                          nodes[1].start_mark.line + 1, "(racine)")
+    if _expanded_size(nodes[0], {}) > MAX_NODES:
+        raise InputError("document YAML trop volumineux une fois les alias (*nom) développés : refusé",
+                         path, 1, "(racine)")
     builder = _Builder(path)
     data = builder.build(nodes[0], ())
     return YamlDocument(path=path, data=data, lines=builder.lines)
+
+_FRENCH_PROBLEMS = (
+    ("found character '\\t' that cannot start any token",
+     "tabulation dans l'indentation : YAML n'accepte que des espaces"),
+    ("mapping values are not allowed here",
+     "« : » inattendu ; une valeur qui contient « : » s'écrit entre guillemets, "
+     "sinon vérifiez l'indentation"),
+    ("could not find expected ':'", "« : » attendu après la clé (clé: valeur)"),
+    ("did not find expected key", "indentation incohérente : une clé était attendue"),
+    ("did not find expected '-' indicator", "indentation incohérente : un élément « - » était attendu"),
+    ("expected <block end>", "indentation incohérente"),
+    ("did not find expected node content", "valeur attendue"),
+    ("found undefined alias", "alias (*nom) sans ancre (&nom) correspondante"),
+    ("found unknown escape character", "séquence d'échappement « \\ » inconnue entre guillemets"),
+    ("found duplicate anchor", "ancre (&nom) définie deux fois"),
+    ("found unacceptable character", "caractère interdit"),
+    ("found character", "caractère qui ne peut pas commencer une valeur ; mettez-la entre guillemets"),
+    ("found undefined tag handle", "étiquette YAML inconnue"),
+    ("expected ',' or ']'", "liste entre crochets mal fermée : « , » ou « ] » attendu"),
+    ("expected ',' or '}'", "dictionnaire entre accolades mal fermé : « , » ou « } » attendu"),
+)
+
+
+def unclosed_quote_line(text: str, before: int | None) -> int | None:
+    """The first line (before `before`) whose double quotes do not pair up, if any."""
+    for number, line in enumerate(text.splitlines()[: before or None], start=1):
+        quotes = re.findall(r'(?<!\\)"', line.split(" #")[0])
+        if len(quotes) % 2:
+            return number
+    return None
+
+
+def french_yaml_error(exc: yaml.MarkedYAMLError) -> tuple[int | None, str]:
+    """The line to blame and a French sentence for a PyYAML syntax error.
+
+    An unclosed quote or bracket is reported where it opens, not at the end of the file."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark
+    if "end of stream" in problem and exc.context_mark is not None:
+        mark = exc.context_mark
+        opened = "guillemet" if "quoted scalar" in context else "crochet ou accolade"
+        message = f"{opened} ouvert ligne {mark.line + 1} jamais refermé"
+    else:
+        message = next((fr for en, fr in _FRENCH_PROBLEMS if problem.startswith(en)),
+                       f"syntaxe invalide ({problem})")
+    if mark is not None:
+        message += f" (colonne {mark.column + 1})"
+    return (mark.line + 1 if mark is not None else None), message
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Nodes once every alias is expanded, counted on the shared graph (each node once)."""
+    if id(node) not in sizes:
+        sizes[id(node)] = 0  # a node inside itself (recursive alias) counts once
+        children = node.value if isinstance(node, yaml.SequenceNode) else \
+            [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else []
+        sizes[id(node)] = min(MAX_NODES + 1, 1 + sum(_expanded_size(c, sizes) for c in children))
+    return sizes[id(node)]
+
 
 class _Builder:
     """Turns a composed node tree into plain values, recording lines and refusing traps."""

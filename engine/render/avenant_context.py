@@ -26,7 +26,10 @@ def avenant_associations(
 ) -> tuple[Association, ...]:
     """The associations that get an avenant for `year`: those with an allocation that year."""
     if slug is None:
-        return tuple(a for a in conventions.associations if a.allocation(year) is not None)
+        found = tuple(a for a in conventions.associations if a.allocation(year) is not None)
+        if not found:
+            raise FslError(f"aucune allocation {year} dans les conventions : pas d'avenant {year}")
+        return found
     association = conventions.association(slug)
     if association is None:
         known = ", ".join(a.slug for a in conventions.associations[:5])

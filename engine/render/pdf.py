@@ -16,11 +16,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from engine.errors import DocumentError, FslError
+from engine.errors import DocumentError, RunError
+from engine.render.output import process_alive
 
 INSTALL = "apt-get install libreoffice-writer-nogui"
 MISSING = (f"LibreOffice est introuvable : les PDF ne sont pas produits (les DOCX le sont) ; "
            f"installez-le avec « {INSTALL} ».")
+PROFILE_PREFIX = "fsl-libreoffice-"
 PDF_A2 = {"SelectPdfVersion": {"type": "long", "value": "2"}}
 """writer_pdf_Export option for PDF/A-2b (LibreOffice ≥ 7.4 reads filter options as JSON)."""
 
@@ -47,11 +49,12 @@ def convert_to_pdf(
         return []
     soffice = libreoffice_path()
     if soffice is None:
-        raise FslError(MISSING)
+        raise RunError(MISSING)
     _check_stems(paths)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="fsl-libreoffice-") as profile:
+    _clear_stale_profiles()
+    with tempfile.TemporaryDirectory(prefix=f"{PROFILE_PREFIX}{os.getpid()}-") as profile:
         command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                    "--norestore", "--nolockcheck", "--convert-to", _target(pdf_a),
                    "--outdir", str(out_dir), *(str(p) for p in paths)]
@@ -62,6 +65,14 @@ def convert_to_pdf(
             raise DocumentError(f"LibreOffice n'a pas produit {pdf.name} (code {returncode}) : "
                                 f"{output.strip()[-300:]}", source)
     return pdfs
+
+
+def _clear_stale_profiles() -> None:
+    """Remove the LibreOffice profiles a killed run left in the temporary folder."""
+    for path in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*-*"):
+        pid = path.name[len(PROFILE_PREFIX):].split("-")[0]
+        if path.is_dir() and not path.is_symlink() and not process_alive(pid):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _target(pdf_a: bool) -> str:
@@ -86,8 +97,19 @@ def _run(command: list[str], timeout: float, env: dict) -> tuple[int, str]:
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise FslError(f"LibreOffice n'a pas fini la conversion en PDF en {timeout:g} s : "
+        _stop(process)
+        raise RunError(f"LibreOffice n'a pas fini la conversion en PDF en {timeout:g} s : "
                        "conversion abandonnée") from None
+    except BaseException:  # Ctrl-C, SIGTERM: stop LibreOffice before its profile and outputs go
+        _stop(process)
+        raise
     return process.returncode, output.decode("utf-8", errors="replace")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Kill the whole process group (soffice forks soffice.bin) and wait for it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate()

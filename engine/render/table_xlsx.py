@@ -33,6 +33,7 @@ from engine.render.table_layout import (
     title,
     total_cells,
 )
+from engine.render.xlsx_text import write_cell
 
 COUNT_FORMAT = "#,##0"
 AMOUNT_FORMAT = '#,##0.00\\ "€";-#,##0.00\\ "€";""'
@@ -76,9 +77,7 @@ def write_table_xlsx(dep: Departement, table: Table, path: Path, points: Sequenc
 
 def _put(sheet, row: int, column: int, value, *, font=None, fill=None, number_format=None):
     """The one door for a value: text stays text (a name starting with « = » is not a formula)."""
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
+    cell = write_cell(sheet, row, column, value)
     if font:
         cell.font = font
     if fill:
@@ -101,7 +100,7 @@ def _rates(sheet, dep: Departement, table: Table) -> None:
     for index, column in enumerate(COLUMNS, start=1):
         if column.kind == "count":
             value = dep.rates[column.key].in_force(table.period.start)
-            _put(sheet, RATE_ROW, index, float(value.amount), number_format=RATE_FORMAT)
+            _put(sheet, RATE_ROW, index, value.amount, number_format=RATE_FORMAT)
 
 
 def _header(sheet, dep: Departement, table: Table) -> None:
