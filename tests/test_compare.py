@@ -74,8 +74,8 @@ def test_workbook_and_chart_are_written_and_reproducible(tmp_path: Path, capsys)
     for out in ("a", "b"):
         assert main(["compare", "2025", "2026", "--conventions", str(CONVENTIONS),
                      "--out", str(tmp_path / out)]) == 0
-    names = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert names == ["comparaison_2025_2026.png", "comparaison_2025_2026.xlsx"]
+    names = sorted(p.name for p in (tmp_path / "a").iterdir() if p.name != "manifest.json")
+    assert names == ["comparaison_2025_2026.png", "comparaison_2025_2026.xlsx"]  # + the output's manifest
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     sheet = load_workbook(tmp_path / "a" / "comparaison_2025_2026.xlsx").active

@@ -132,8 +132,11 @@ def test_row6_a_name_starting_with_equals_is_text_in_the_table(small_conventions
                      encoding="utf-8")
     assert main(["table", "2026", "--conventions", str(small_conventions), "--out", str(tmp_path / "o")]) == 0
     sheet = load_workbook(tmp_path / "o" / "tableau_financier_2026.xlsx").active
-    cells = [c for row in sheet.iter_rows() for c in row if str(c.value).startswith("=")]
-    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+    cells = [c for row in sheet.iter_rows() for c in row if "HYPERLINK" in str(c.value)]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert all(c.quotePrefix for c in cells if c.value.startswith("="))
+    formulas = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas and all(c.value.startswith(("=SUM(", "=ROUND(")) for c in formulas)  # the engine's own
 
 
 def test_row6_the_check_report_writes_formula_like_text_as_text(tmp_path: Path) -> None:
@@ -204,9 +207,10 @@ def test_row14_a_fichiers_folder_that_is_a_symlink_is_refused(submissions: Path,
     assert "sort du dossier fichiers/" in out
 
 
-def test_row14_regles_is_a_name_never_a_path(submissions: Path, capsys) -> None:
+def test_row14_regles_reads_only_a_rules_file(submissions: Path, capsys) -> None:
+    # issue 13: --regles takes a name of conventions/regles/ or the path of a .yaml rules file
     assert check(submissions, "--regles", "../commissions/2026") == 1
-    assert "règles « ../commissions/2026 » inconnues" in capsys.readouterr().err
+    assert "« ../commissions/2026 » : attendu un fichier .yaml" in capsys.readouterr().err
 
 
 def test_row14_a_trusted_certificate_is_never_read_outside_regles(tmp_path: Path) -> None:
