@@ -35,6 +35,8 @@ MEASURES = ("mesure_id", "association", "dispositif", "type", "territoire", "dat
 DOCUMENTS = ("document_id", "mesure_id", "association", "type_document", "periode", "date_reception",
              "fichier", "signataires_declares")
 EVENTS = ("mesure_id", "type_evenement", "date", "commentaire")
+ACTIVITY = ("date_fin_reelle", "resultat", "date_realisation")
+"""Optional `mesures.csv` columns of the activity register (INTERFACES.md), read by engine.load.activity."""
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -124,16 +126,22 @@ def _example(example: str) -> str:
     return f" (exemple : {example})" if example else ""
 
 
-def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError]) -> Iterator[Row]:
-    """The records of one CSV after its header is checked; nothing when the file is unusable."""
+def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError],
+              optional: tuple[str, ...] = ()) -> Iterator[Row]:
+    """The records of one CSV after its header is checked; nothing when the file is unusable.
+
+    `optional` columns may follow the required ones, in any order; a row then carries them too.
+    """
     text = _read_text(path, errors)
     if text is None:
         return
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
     try:
         header = [h.strip() for h in next(reader, [])]
-        if not _header_ok(path, header, columns, errors):
+        present = tuple(h for h in header[len(columns):] if h in optional)
+        if not _header_ok(path, header, columns + present, errors):
             return
+        columns = columns + present
         for cells in reader:
             if not any(c.strip() for c in cells):
                 continue
@@ -199,7 +207,7 @@ def _measures(path: Path, errors: list[InputError]) -> tuple[list[MeasureRecord]
     lines: dict[str, int] = {}
     renewals: list[tuple[Row, str]] = []
     known: set[str] | None = None
-    for row in _required_file(path, MEASURES, errors):
+    for row in _required_file(path, MEASURES, errors, ACTIVITY):
         known = (known or set()) | {row.cells["mesure_id"]}
         record = _measure(row)
         if record is None:
@@ -325,9 +333,10 @@ def _events(path: Path, known: set[str] | None, errors: list[InputError]) -> lis
     return records
 
 
-def _required_file(path: Path, columns: tuple[str, ...], errors: list[InputError]) -> Iterator[Row]:
+def _required_file(path: Path, columns: tuple[str, ...], errors: list[InputError],
+                   optional: tuple[str, ...] = ()) -> Iterator[Row]:
     if not path.is_file():
         message = f"fichier absent : attendu {path.name} (colonnes : {';'.join(columns)})"
         errors.append(InputError(message, path))
         return iter(())
-    return read_rows(path, columns, errors)
+    return read_rows(path, columns, errors, optional)
