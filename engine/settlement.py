@@ -62,6 +62,7 @@ class SettlementRules:
     advance_extend: bool
     holidays_country: str
     balance_due: tuple[int, int]  # (month, day) of year N+1
+    clause: str  # the payment clause as the annexes word it, quoted by the letters
     sources: Mapping[str, str]
 
 

@@ -31,5 +31,6 @@ def load_settlement_rules(conventions_root: Path) -> SettlementRules:
         advance_extend=data["avance"]["report_jour_ouvre"],
         holidays_country=data["avance"]["pays_jours_feries"],
         balance_due=(data["solde"]["echeance_mois"], data["solde"]["echeance_jour"]),
+        clause=data["clause"],
         sources=frozen_mapping({"versement": data["source"], **sources}),
     )
