@@ -120,18 +120,15 @@ def _head(path: Path, book, errors: list[InputError], expected, year) -> tuple[s
 
 
 def _sheet_specs(path: Path, book, expected: tuple[SheetSpec, ...], errors) -> list[SheetSpec]:
-    """The sheets to read; a missing expected sheet or an unknown one (renamed?) is an error."""
+    """The sheets to read. A missing one is an error (naming the unknown sheets it may have been
+    renamed to); a sheet the association added is never read."""
     names = [n for n in book.sheetnames if n != INSTRUCTIONS]
-    for name in names:
-        spec = sheet_named(name)
-        if spec is None or spec not in expected:
-            wanted = ", ".join(s.name for s in expected)
-            errors.append(InputError(f"feuille « {name} » inconnue (renommée ?) ; feuilles attendues : "
-                                     f"{wanted}", path, f"{name}!A1", "feuille"))
+    unknown = [n for n in names if sheet_named(n) not in expected]
     for spec in expected:
         if spec.name not in names:
-            errors.append(InputError(f"feuille « {spec.name} » absente (supprimée ou renommée ?)",
-                                     path, f"{spec.name}!A1", "feuille"))
+            renamed = f" ; feuille(s) non reconnue(s) : {', '.join(unknown)}" if unknown else ""
+            errors.append(InputError(f"feuille « {spec.name} » absente (renommée ou supprimée ?){renamed} ; "
+                                     "rendez-lui son nom", path, f"{spec.name}!A1", "feuille"))
     return [s for s in expected if s.name in names]
 
 
