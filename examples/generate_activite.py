@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import calendar
 import csv
+import io
 import json
 import random
 import sys
@@ -30,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from engine.finance import build_table  # noqa: E402  (allocations only: counts × rates of annexe 3)
+from engine.render.reproducible import write_normalized  # noqa: E402
 from engine.validation import load_conventions  # noqa: E402
 
 YEAR = 2026
@@ -39,6 +41,9 @@ POINT, DSF, PORTE_CLOSE, FAL_YEAR, GLA_YEAR = (Decimal("85.95"), Decimal("162.38
                                                Decimal("2062.80"), Decimal("499.56"))
 ADVANCE, BALANCE = Decimal("0.70"), Decimal("0.30")
 NO_GRID = "solidaritoit-les-toits-de-l-espoir"
+GRIDS = ("apsa-du-pas-de-calais", "le-cheval-bleu", "4-aj")  # sent as filled grids, the rest as CSV
+DATE_COLUMNS = {"date_decision", "date_debut", "date_audience", "date_fin_reelle", "date_realisation"}
+NUMBER_COLUMNS = {"duree_mois", "jours_occupes"}
 MEASURE_HEADER = ("mesure_id;association;dispositif;type;territoire;date_decision;date_debut;duree_mois;"
                   "renouvellement_de;date_audience;motif;date_fin_reelle;resultat;date_realisation")
 CENT = Decimal("0.01")
@@ -184,6 +189,56 @@ def truth_row(block, realised: dict | None) -> dict:
             "solde": f"{balance:.2f}", "remboursement": f"{max(advance - total, Decimal(0)):.2f}"}
 
 
+def fill_grid(path: Path, measures: list[list[str]], occupancy_rows: list[list[str]]) -> None:
+    """Fill a blank `fsl grilles` workbook as an association would: typed values under row 1's names."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    columns = MEASURE_HEADER.split(";")
+    for row in measures:
+        _append(book[row[2]], dict(zip(columns, row, strict=True)))
+    for row in occupancy_rows:
+        sheet = book["FAL occupation" if row[1] == "FAL" else "GLA"]
+        _append(sheet, dict(zip(("association", "dispositif", "logement_id", "mois", "jours_occupes"), row,
+                                strict=True)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_normalized(path, buffer.getvalue(), YEAR)  # same plan, same bytes
+
+
+def _append(sheet, values: dict[str, str]) -> None:
+    header = [c.value for c in sheet[1]]
+    sheet.append([_typed(name, values.get(name, "")) for name in header])
+
+
+def _typed(column: str, text: str):
+    if not text:
+        return None
+    if column in DATE_COLUMNS:
+        return date.fromisoformat(text)
+    if column in NUMBER_COLUMNS:
+        return int(text)
+    return text
+
+
+def write_grids(conventions, out: Path, plan: Plan, slugs) -> list[Path]:
+    """Blank grids from `fsl grilles` (engine.grilles), filled with the plan's rows of `slugs`."""
+    import tempfile
+
+    from engine.grilles import grids_step
+
+    written = []
+    with tempfile.TemporaryDirectory() as stage:
+        for path in grids_step(conventions, YEAR, Path(stage)):
+            slug = path.stem.removeprefix(f"grille_activite_{YEAR}_")
+            if slug in slugs:
+                # a grid is the year's: a DSF of the year before belongs to that year's grid
+                fill_grid(path, [r for r in plan.measures if r[1] == slug and not r[13].startswith(str(YEAR - 1))],
+                          [r for r in plan.occupancy if r[0] == slug])
+                written.append(Path(path.replace(out / path.name)))
+    return written
+
+
 def generate(out: Path, seed: int = YEAR) -> Plan:
     conventions = load_conventions(HERE.parent / "conventions").conventions
     table = build_table(conventions, YEAR)
@@ -197,7 +252,13 @@ def generate(out: Path, seed: int = YEAR) -> Plan:
             plan.documents.append([f"AV-{rank + 1:02d}", "", slug, "avenant", str(YEAR),
                                    date(YEAR, 6, 10 + rank % 15).isoformat(), "", "departement|association"])
     plan.truth = {"year": YEAR, "associations": rows}
-    _write(out, plan)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob(f"grille_activite_{YEAR}_*.xlsx"):
+        old.unlink()
+    write_grids(conventions, out, plan, GRIDS)
+    csv_plan = Plan([r for r in plan.measures if r[1] not in GRIDS],
+                    [r for r in plan.occupancy if r[0] not in GRIDS], plan.documents, plan.truth)
+    _write(out, csv_plan)
     return plan
 
 
