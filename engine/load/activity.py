@@ -153,19 +153,24 @@ def _check_activity(row: Row, record, scope: Scope, actual_end, result, realised
         for column in ("resultat", "date_realisation"):
             if _value(row, column):
                 row.error(column, f"réservé aux DSF ; la mesure est {record.measure.value}")
-    if actual_end and record.start and actual_end < record.start:
+    dated = (("date_fin_reelle", actual_end), ("date_realisation", realised_on))
+    flagged = _check_year(row, scope.year, dated)
+    if "date_fin_reelle" not in flagged and actual_end and record.start and actual_end < record.start:
         row.error("date_fin_reelle", f"{actual_end:%d/%m/%Y} est avant la date de début "
                                      f"{record.start:%d/%m/%Y}")
-    _check_year(row, scope.year, (("date_fin_reelle", actual_end), ("date_realisation", realised_on)))
     if scope.year is not None and record.start and record.start.year > scope.year:
         row.error("date_debut", f"{record.start:%d/%m/%Y} est après l'année {scope.year} de la grille")
 
 
-def _check_year(row: Row, year: int | None, days: Iterable[tuple[str, date | None]]) -> None:
+def _check_year(row: Row, year: int | None, days: Iterable[tuple[str, date | None]]) -> set[str]:
+    """The columns whose date is outside the grid's year (each reported once)."""
+    flagged = set()
     for column, day in days:
         if year is not None and day is not None and day.year != year:
             row.error(column, f"{day:%d/%m/%Y} hors de l'année {year} de la grille "
                               f"(attendu entre le 01/01/{year} et le 31/12/{year})")
+            flagged.add(column)
+    return flagged
 
 
 def _occupancy(rows: Iterable[Row], scope: Scope) -> list[Occupancy]:
@@ -227,4 +232,4 @@ def _duplicates(measures: list[ActivityMeasure], occupancy: list[Occupancy]) -> 
 
 def _located(where_: str, field: str, message: str) -> InputError:
     path, _, line = where_.rpartition(":")
-    return InputError(message, path, line, field)
+    return InputError(message.replace(f"{path}:", ""), path, line, field)
