@@ -61,7 +61,7 @@ def test_fsl_check_reads_a_folder_with_the_activity_columns(tmp_path):
     (path / "documents.csv").write_text("document_id;mesure_id;association;type_document;periode;"
                                         "date_reception;fichier;signataires_declares\n", encoding="utf-8")
     assert load_submission(path).measures[0].mesure_id == "M-1"
-    assert load_submission(ROOT / "examples" / "activite-2026").measures  # the example is a submissions folder
+    assert load_submission(ROOT / "examples" / "activite-2026").measures  # also a submissions folder
 
 
 def test_each_bad_cell_is_named_with_file_line_and_column(tmp_path, expected):
