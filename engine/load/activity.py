@@ -32,6 +32,7 @@ from engine.model import Measure
 
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 POINTS_NEED_TYPE = (Measure.ASLL, Measure.AML)
+_OCCUPANCY_BY_NAME = {m.value: m for m in OCCUPANCY_MEASURES}
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,9 @@ def _occupancy(rows: Iterable[Row], scope: Scope) -> list[Occupancy]:
 
 def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
     """One line of an occupancy table: a housing, a month, the days it was occupied."""
+    clean = _clean_occupancy(row, scope)
+    if clean is not None:
+        return clean
     before = len(row.errors)
     association = row.text("association", True, _SLUG, "immobiliere-sociale-62")
     measure = row.choice("dispositif", Measure)
@@ -199,6 +203,25 @@ def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
     if len(row.errors) > before:
         return None
     return Occupancy(association, measure, housing, month[0], month[1], days, where(row, "logement_id"))
+
+
+def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
+    """The same line when every cell is plainly right (the common case, read without the error
+    machinery); None sends it through the full checks of `occupancy_row`."""
+    cells = row.cells
+    if getattr(row, "formulas", None):
+        return None
+    association, housing, month, days = (cells.get(c, "") for c in ("association", "logement_id", "mois",
+                                                                     "jours_occupes"))
+    measure = _OCCUPANCY_BY_NAME.get(cells.get("dispositif", ""))
+    if (measure is None or not MONTH.fullmatch(month) or not days.isdigit() or not _ID.fullmatch(housing)
+            or association not in scope.associations
+            or scope.association not in (None, association) or scope.measure not in (None, measure)):
+        return None
+    year, number = int(month[:4]), int(month[5:7])
+    if (scope.year is not None and year != scope.year) or int(days) > days_in_month(year, number):
+        return None
+    return Occupancy(association, measure, housing, year, number, int(days), where(row, "logement_id"))
 
 
 def _month(row: Row, year: int | None) -> tuple[int, int] | None:

@@ -31,8 +31,9 @@ class CellRow(Row):
 
     def __init__(self, path: Path, sheet: str, number: int, letters: Mapping[str, str],
                  cells: Mapping[str, str], formulas: frozenset[str], errors: list[InputError]) -> None:
-        columns = tuple(letters)
-        super().__init__(path, number, columns, [cells[c] for c in columns], errors)
+        # the cells come stripped from `_values`: Row's own conversion is not needed
+        self.path, self.line, self.errors = path, number, errors
+        self.cells, self.columns = cells, tuple(letters)
         self.sheet, self.letters, self.formulas = sheet, letters, formulas
 
     def cell_ref(self, column: str) -> str:
@@ -133,7 +134,7 @@ def _sheet_specs(path: Path, book, expected: tuple[SheetSpec, ...], errors) -> l
 
 
 def _rows(path: Path, sheet, spec: SheetSpec, errors: list[InputError]) -> Iterator[CellRow]:
-    rows = sheet.iter_rows()
+    rows = sheet.iter_rows(values_only=True)  # a formula comes as its text « =… », never evaluated
     positions = _header(path, spec, next(rows, ()), errors)
     if positions is None:
         return
@@ -151,9 +152,9 @@ def _rows(path: Path, sheet, spec: SheetSpec, errors: list[InputError]) -> Itera
 def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dict[str, int] | None:
     """Column name → index; columns the association added are left out (never read)."""
     found = {}
-    for index, cell in enumerate(cells):
-        if isinstance(cell.value, str) and cell.value.strip() in spec.columns:
-            found.setdefault(cell.value.strip(), index)
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and value.strip() in spec.columns:
+            found.setdefault(value.strip(), index)
     missing = [c for c in spec.columns if c not in found]
     for column in missing:
         ref = f"{spec.name}!{get_column_letter(spec.columns.index(column) + 1)}1"
@@ -162,12 +163,12 @@ def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dic
     return None if missing else {c: found[c] for c in spec.columns}
 
 
-def _values(cells, positions: Mapping[str, int]) -> tuple[dict[str, str], list[str]]:
+def _values(cells: tuple, positions: Mapping[str, int]) -> tuple[dict[str, str], list[str]]:
     values, formulas = {}, []
+    width = len(cells)
     for column, index in positions.items():
-        cell = cells[index] if index < len(cells) else None
-        value = getattr(cell, "value", None)
-        if getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.startswith("=")):
+        value = cells[index] if index < width else None
+        if value.__class__ is str and value.startswith(FORMULA):
             formulas.append(column)
             values[column] = FORMULA
         else:
@@ -179,6 +180,10 @@ def _text(value, column: str) -> str:
     """A cell as the text a CSV would hold (dates ISO, `mois` as AAAA-MM, whole numbers plain)."""
     if value is None:
         return ""
+    if value.__class__ is str:
+        return value.strip()
+    if value.__class__ is int:
+        return str(value)
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
