@@ -150,3 +150,32 @@ def _docx_text(path: Path) -> str:
             for cell in row.cells:
                 parts += [p.text for t in cell.tables for r in t.rows for c in r.cells for p in c.paragraphs]
     return "\n".join(parts)
+
+
+def test_letter_template_is_what_its_script_builds(tmp_path):
+    script = ROOT / "templates" / "make_solde_template.py"
+    spec = importlib.util.spec_from_file_location("make_solde_template", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    from engine.load.yamlfile import load_yaml
+    from engine.render.reproducible import normalize_zip
+    stamp = f"{module.TEMPLATE_YEAR}-01-01T00:00:00Z"
+    built = normalize_zip(module.build_bytes(load_yaml(module.SOURCE).data), stamp)
+    assert built == module.TARGET.read_bytes(), "relancez : python templates/make_solde_template.py"
+
+
+@pytest.mark.libreoffice
+def test_pdf_letters_in_one_batch_carry_the_figures(solde, tmp_path):
+    from engine.render.pdf import libreoffice_path
+    if libreoffice_path() is None:
+        pytest.skip("LibreOffice absent")
+    code, _, err = run("solde", "2026", "--activite", str(EXAMPLE), "--out", str(tmp_path), "--pdf")
+    assert code == 0, err
+    pdfs = sorted((tmp_path / "lettres_solde").glob("*.pdf"))
+    assert len(pdfs) == 26
+    from pypdf import PdfReader
+    row = next(a for a in solde["associations"] if a["association"] == "culture-et-liberte")
+    pdf = tmp_path / "lettres_solde" / "solde_2026_culture-et-liberte.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(pdf).pages)
+    assert "Demande de reversement" in text
+    assert format_eur(Decimal(row["remboursement"])).replace("\u00a0", " ") in text.replace("\u00a0", " ")
