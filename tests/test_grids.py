@@ -201,3 +201,20 @@ def test_a_grid_that_is_not_a_workbook_is_an_error_not_a_crash(blank, expected, 
     (tmp_path / "grille_activite_2026_acarlogi.xlsx").write_bytes(b"PK\x03\x04 pas un classeur")
     with pytest.raises(InputErrors, match="grille illisible"):
         load_activity(tmp_path, expected, 2026)
+
+
+def test_a_grid_too_big_once_unzipped_is_refused_before_parsing(blank, expected, tmp_path, monkeypatch):
+    from engine.load import grid
+    shutil.copy(blank / "grille_activite_2026_acarlogi.xlsx", tmp_path)
+    monkeypatch.setattr(grid, "MAX_UNZIPPED_BYTES", 1000)
+    with pytest.raises(InputErrors, match="trop grosse une fois décompressée"):
+        load_activity(tmp_path, expected, 2026)
+
+
+def test_a_fifo_or_a_link_to_a_device_is_refused(expected, tmp_path):
+    import os
+    os.mkfifo(tmp_path / "grille_activite_2026_acarlogi.xlsx")
+    (tmp_path / "grille_activite_2026_demain.xlsx").symlink_to("/dev/zero")
+    with pytest.raises(InputErrors) as caught:
+        load_activity(tmp_path, expected, 2026)
+    assert len(caught.value.errors) == 2 and all("grille illisible" in str(e) for e in caught.value.errors)

@@ -22,6 +22,7 @@ from engine.errors import InputError
 from engine.grid import ASSOCIATION_CELL, INSTRUCTIONS, YEAR_CELL, SheetSpec, sheet_named
 
 MAX_GRID_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a zip bomb declares its parts' sizes: refuse before parsing
 MAX_ROWS = 20_000
 FORMULA = "="
 
@@ -93,6 +94,12 @@ def _open(path: Path, errors: list[InputError]):
         size = resolved.stat().st_size
         if size > MAX_GRID_BYTES:
             errors.append(InputError(f"grille trop grosse ({size} octets, au plus {MAX_GRID_BYTES})", path))
+            return None
+        with zipfile.ZipFile(resolved) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+        if unzipped > MAX_UNZIPPED_BYTES:
+            errors.append(InputError(f"grille trop grosse une fois décompressée ({unzipped} octets, "
+                                     f"au plus {MAX_UNZIPPED_BYTES})", path))
             return None
         return load_workbook(resolved, read_only=True, data_only=False, keep_links=False)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
