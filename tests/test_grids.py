@@ -218,3 +218,28 @@ def test_a_fifo_or_a_link_to_a_device_is_refused(expected, tmp_path):
     with pytest.raises(InputErrors) as caught:
         load_activity(tmp_path, expected, 2026)
     assert len(caught.value.errors) == 2 and all("grille illisible" in str(e) for e in caught.value.errors)
+
+
+def test_measures_still_running_are_carried_over_from_the_previous_register(conventions, tmp_path):
+    previous = tmp_path / "activite-2025"
+    previous.mkdir()
+    (previous / "mesures.csv").write_text("\n".join([
+        "mesure_id;association;dispositif;type;territoire;date_decision;date_debut;duree_mois;"
+        "renouvellement_de;date_audience;motif;date_fin_reelle;resultat;date_realisation",
+        "M-RUN;acarlogi;ASLL;ASL;lens-lievin;2025-09-10;2025-10-01;12;;;;;;",
+        "M-DONE;acarlogi;ASLL;GSL;;2025-03-10;2025-04-01;6;;;;;;",
+        "M-STOP;acarlogi;ASLL;GSL;;2025-09-10;2025-10-01;12;;;;2025-11-15;;"]) + "\n", encoding="utf-8")
+    grids_step(conventions, 2026, tmp_path / "out", previous)
+    sheet = load_workbook(tmp_path / "out" / "grilles" / "grille_activite_2026_acarlogi.xlsx")["ASLL"]
+    rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if any(row)]
+    assert [(r[0], r[3], r[4], r[6].date().isoformat(), r[7]) for r in rows] == [
+        ("M-RUN", "ASL", "lens-lievin", "2025-10-01", 12)]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_27_grids(blank, tmp_path):
+    from engine.render.pdf import convert_to_pdf, libreoffice_path
+    if libreoffice_path() is None:
+        pytest.skip("LibreOffice absent")
+    pdfs = convert_to_pdf(sorted(blank.glob("*.xlsx")), tmp_path)
+    assert len(pdfs) == 27 and all(p.stat().st_size > 1000 for p in pdfs)
