@@ -34,9 +34,10 @@ def pack_data(conventions: Conventions, year: int, activity: Path | None = None)
     """
     root = Path(conventions.root)
     table = build_table(conventions, year)
+    commission = load_commission(root, year)
     figures = load_activity(root, year) if activity is None else register_activity(conventions, year - 1,
                                                                                     activity)
-    return PackData(conventions, table, load_commission(root, year), figures)
+    return PackData(conventions, table, commission, figures)
 
 
 def register_activity(conventions: Conventions, year: int, folder: Path):
