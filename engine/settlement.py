@@ -127,12 +127,21 @@ def settle(block: Block, register: Register, dep: Departement, period: Period,
     total = sum((r.counted for r in realised), ZERO)
     if rules.cap is CapScope.ASSOCIATION:
         total = min(total, subsidy)
-    balance_cap = min(block.balance_cap, subsidy - advance)
-    return Settlement(
-        slug, Status.CALCULE, subsidy, advance, block.estimated, realised, total,
-        realisation_rate(total, subsidy, rules.rate_decimals),
-        min(max(total - advance, ZERO), balance_cap), max(advance - total, ZERO),
-    )
+    balance, refund, rate = payment(subsidy, advance, block.balance_cap, total, rules.rate_decimals)
+    return Settlement(slug, Status.CALCULE, subsidy, advance, block.estimated, realised, total, rate,
+                      balance, refund)
+
+
+def payment(subsidy: Decimal, advance: Decimal, balance_cap: Decimal, total: Decimal,
+            decimals: int) -> tuple[Decimal, Decimal, Decimal]:
+    """Balance, refund and rate of realisation for a realised `total` (DOMAIN §5).
+
+    The balance never takes advance + balance past the subsidy, even when 70 % and 30 % both
+    round up (0,05 € → 0,04 + 0,01).
+    """
+    cap = min(balance_cap, subsidy - advance)
+    return (min(max(total - advance, ZERO), cap), max(advance - total, ZERO),
+            realisation_rate(total, subsidy, decimals))
 
 
 def realisation_rate(total: Decimal, subsidy: Decimal, decimals: int) -> Decimal:

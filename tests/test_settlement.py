@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from engine.activity import ActivityMeasure, Occupancy, Register, Result
 from engine.calendar import holiday_calendar
-from engine.finance import Block, build_table
+from engine.finance import Block, build_table, payment_split
 from engine.load.settlement_rules import load_settlement_rules
+from engine.load.yamlfile import load_yaml
 from engine.model import Measure
 from engine.render.solde_json import solde_json
 from engine.rules import MeasureRecord
@@ -23,11 +24,12 @@ from engine.settlement import (
     Status,
     advance_schedule,
     months_run,
+    payment,
     settle,
     settle_year,
 )
 from engine.validation import load_conventions
-from tests.conftest import CONVENTIONS
+from tests.conftest import CONVENTIONS, ROOT
 
 CENT = Decimal("0.01")
 
@@ -159,3 +161,23 @@ def test_settlement_properties(world, dsf_max, closed_max, gla_max, done, closed
     for value in (s.total, s.balance, s.refund, *(r.counted for r in s.realised)):
         assert value == value.quantize(CENT)
     assert s.total == sum(r.counted for r in s.realised)
+
+
+CASES = load_yaml(ROOT / "tests" / "cases" / "solde.yaml").data
+
+
+@pytest.mark.parametrize("case", CASES["mois"], ids=[c["nom"] for c in CASES["mois"]])
+def test_months_counted_cases(case):
+    end = date.fromisoformat(case["fin_reelle"]) if case.get("fin_reelle") else None
+    m = measure("M", Measure.ASLL, date.fromisoformat(case["debut"]), case["duree_mois"], end=end)
+    assert months_run(m, 2026, MonthCount(case["mois_compte"])) == case["attendu"]
+
+
+@pytest.mark.parametrize("case", CASES["solde"], ids=[c["nom"] for c in CASES["solde"]])
+def test_settlement_cases(world, case):
+    conventions, _, _ = world
+    subsidy, total = Decimal(case["subvention"]), Decimal(case["realise"])
+    advance, cap = payment_split(conventions.departement, subsidy)
+    balance, refund, rate = payment(subsidy, advance, cap, total, 4)
+    assert {"avance": f"{advance}", "solde": f"{balance}", "remboursement": f"{refund}",
+            "taux": f"{rate}"} == case["attendu"]
