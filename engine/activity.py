@@ -72,6 +72,18 @@ class Register:
     occupancy: tuple[Occupancy, ...]
     received: frozenset[str]
 
+    def by_association(self) -> dict[str, Register]:
+        """Each association's part of the register, in one pass (`of` for every association)."""
+        measures: dict[str, list[ActivityMeasure]] = {}
+        occupancy: dict[str, list[Occupancy]] = {}
+        for m in self.measures:
+            measures.setdefault(m.association, []).append(m)
+        for o in self.occupancy:
+            occupancy.setdefault(o.association, []).append(o)
+        return {slug: Register(tuple(measures.get(slug, ())), tuple(occupancy.get(slug, ())),
+                               frozenset({slug}))
+                for slug in self.received}
+
     def of(self, association: str) -> Register:
         """The part of the register that belongs to one association."""
         return Register(

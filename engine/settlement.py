@@ -113,7 +113,8 @@ def settle_year(table: Table, register: Register, dep: Departement,
     if strangers:
         raise FslError(f"activité reçue pour une association sans subvention {table.year} : "
                        f"{', '.join(strangers)}")
-    return tuple(settle(block, register.of(block.association.slug), dep, table.period, rules)
+    parts, nothing = register.by_association(), Register((), (), frozenset())
+    return tuple(settle(block, parts.get(block.association.slug, nothing), dep, table.period, rules)
                  for block in table.blocks)
 
 

@@ -171,15 +171,12 @@ def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dic
 
 
 def _values(cells: tuple, positions: Mapping[str, int]) -> tuple[dict[str, str], list[str]]:
-    values, formulas = {}, []
     width = len(cells)
-    for column, index in positions.items():
-        value = cells[index] if index < width else None
-        if value.__class__ is str and value.startswith(FORMULA):
-            formulas.append(column)
-            values[column] = FORMULA
-        else:
-            values[column] = _text(value, column)
+    values = {column: _text(cells[index] if index < width else None, column)
+              for column, index in positions.items()}
+    formulas = [column for column, value in values.items() if value.startswith(FORMULA)]
+    for column in formulas:
+        values[column] = FORMULA
     return values, formulas
 
 
@@ -188,7 +185,7 @@ def _text(value, column: str) -> str:
     if value is None:
         return ""
     if value.__class__ is str:
-        return value.strip()
+        return value if value.startswith(FORMULA) else value.strip()
     if value.__class__ is int:
         return str(value)
     if isinstance(value, datetime):
