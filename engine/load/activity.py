@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from engine.activity import (
@@ -208,20 +209,23 @@ def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
 def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
     """The same line when every cell is plainly right (the common case, read without the error
     machinery); None sends it through the full checks of `occupancy_row`."""
-    cells = row.cells
     if getattr(row, "formulas", None):
         return None
-    association, housing, month, days = (cells.get(c, "") for c in ("association", "logement_id", "mois",
-                                                                     "jours_occupes"))
-    measure = _OCCUPANCY_BY_NAME.get(cells.get("dispositif", ""))
-    if (measure is None or not MONTH.fullmatch(month) or not days.isdigit() or not _ID.fullmatch(housing)
+    cells = row.cells
+    association, housing, month, days = (cells["association"], cells["logement_id"], cells["mois"],
+                                         cells["jours_occupes"])
+    measure = _OCCUPANCY_BY_NAME.get(cells["dispositif"])
+    if (measure is None or not days.isdigit() or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
             or association not in scope.associations
             or scope.association not in (None, association) or scope.measure not in (None, measure)):
         return None
     year, number = int(month[:4]), int(month[5:7])
-    if (scope.year is not None and year != scope.year) or int(days) > days_in_month(year, number):
+    if (scope.year is not None and year != scope.year) or int(days) > _month_days(year, number):
         return None
     return Occupancy(association, measure, housing, year, number, int(days), where(row, "logement_id"))
+
+
+_month_days = lru_cache(maxsize=256)(days_in_month)  # a pure function, memoised
 
 
 def _month(row: Row, year: int | None) -> tuple[int, int] | None:
