@@ -243,3 +243,15 @@ def test_libreoffice_opens_the_27_grids(blank, tmp_path):
         pytest.skip("LibreOffice absent")
     pdfs = convert_to_pdf(sorted(blank.glob("*.xlsx")), tmp_path)
     assert len(pdfs) == 27 and all(p.stat().st_size > 1000 for p in pdfs)
+
+
+def test_an_association_in_both_the_csv_and_a_grid_is_an_error(blank, expected, tmp_path):
+    shutil.copy(blank / "grille_activite_2026_acarlogi.xlsx", tmp_path)
+    (tmp_path / "mesures.csv").write_text(
+        "mesure_id;association;dispositif;type;territoire;date_decision;date_debut;duree_mois;"
+        "renouvellement_de;date_audience;motif\nM-1;acarlogi;ASLL;GSL;;2026-01-10;2026-02-01;6;;;\n",
+        encoding="utf-8")
+    with pytest.raises(InputErrors) as caught:
+        load_activity(tmp_path, expected, 2026)
+    assert [e.line for e in caught.value.errors] == ["Instructions!B3"]
+    assert "viendrait deux fois" in str(caught.value)

@@ -27,7 +27,7 @@ from engine.activity import (
 from engine.calendar import days_in_month
 from engine.checker.registry import _ID, _SLUG, MEASURES, Row, _measure, _shown, read_rows
 from engine.errors import InputError, InputErrors
-from engine.grid import GRID_GLOB, SheetSpec
+from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
 from engine.load.grid import read_grid
 from engine.model import Measure
 
@@ -67,9 +67,12 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if (folder / "occupation.csv").is_file():
         occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors), scope)
     received |= {m.association for m in measures} | {o.association for o in occupancy}
+    from_csv, grids = set(received), {}
     for path in sorted(folder.glob(GRID_GLOB)):
         grid = read_grid(path, errors, associations, year)
         if grid is None:
+            continue
+        if _twice(path, grid.association, from_csv, grids, errors):
             continue
         received.add(grid.association)
         for sheet in grid.sheets:
@@ -85,6 +88,23 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if errors:
         raise InputErrors(errors)
     return Register(tuple(measures), tuple(occupancy), frozenset(received))
+
+
+def _twice(path: Path, association: str, from_csv: set[str], grids: dict[str, Path],
+           errors: list[InputError]) -> bool:
+    """An association's year comes from one source: its grid, or the CSV register, never both."""
+    where_ = f"{INSTRUCTIONS}!{ASSOCIATION_CELL}"
+    if association in grids:
+        errors.append(InputError(f"deuxième grille de « {association} » (déjà {grids[association].name}) : "
+                                 "gardez-en une seule", path, where_, "association"))
+        return True
+    grids[association] = path
+    if association in from_csv:
+        errors.append(InputError(f"« {association} » a déjà des lignes dans mesures.csv ou occupation.csv : "
+                                 "son activité viendrait deux fois ; gardez la grille ou le CSV",
+                                 path, where_, "association"))
+        return True
+    return False
 
 
 def _measures(rows: Iterable[Row], scope: Scope) -> list[ActivityMeasure]:
