@@ -255,3 +255,15 @@ def test_an_association_in_both_the_csv_and_a_grid_is_an_error(blank, expected, 
         load_activity(tmp_path, expected, 2026)
     assert [e.line for e in caught.value.errors] == ["Instructions!B3"]
     assert "viendrait deux fois" in str(caught.value)
+
+
+def test_a_grid_whose_association_or_year_cell_was_changed_is_refused(blank, expected, tmp_path):
+    for slug, cell, value in (("acarlogi", "B3", "inconnue"), ("demain", "B4", 2025)):
+        path = shutil.copy(blank / f"grille_activite_2026_{slug}.xlsx", tmp_path)
+        book = load_workbook(path)
+        book["Instructions"][cell] = value
+        book.save(path)
+    with pytest.raises(InputErrors) as caught:
+        load_activity(tmp_path, expected, 2026)
+    assert sorted((e.line, e.field) for e in caught.value.errors) == [
+        ("Instructions!B3", "association"), ("Instructions!B4", "annee")]
