@@ -25,6 +25,7 @@ MAX_GRID_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a zip bomb declares its parts' sizes: refuse before parsing
 MAX_ROWS = 20_000
 FORMULA = "="
+NO_FORMULA: frozenset[str] = frozenset()
 
 
 class CellRow(Row):
@@ -153,7 +154,8 @@ def _rows(path: Path, sheet, spec: SheetSpec, errors: list[InputError]) -> Itera
             return
         values, formulas = _values(cells, positions)
         if any(values.values()):
-            yield CellRow(path, spec.name, count, letters, values, frozenset(formulas), errors)
+            yield CellRow(path, spec.name, count, letters, values,
+                          frozenset(formulas) if formulas else NO_FORMULA, errors)
 
 
 def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dict[str, int] | None:
