@@ -133,8 +133,8 @@ def activity_measure(row: Row, scope: Scope) -> ActivityMeasure | None:
 
 def where(row: Row, column: str) -> str:
     """`path:line` for a CSV row, `path:SHEET!A12` for a grid cell."""
-    ref = row.cell_ref(column) if hasattr(row, "cell_ref") else row.line
-    return f"{row.path}:{ref}"
+    cell_ref = getattr(row, "cell_ref", None)
+    return f"{row.path}:{row.line if cell_ref is None else cell_ref(column)}"
 
 
 def _value(row: Row, column: str) -> str:
@@ -229,7 +229,7 @@ def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
 def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
     """The same line when every cell is plainly right (the common case, read without the error
     machinery); None sends it through the full checks of `occupancy_row`."""
-    if getattr(row, "formulas", None):
+    if getattr(row, "formulas", None):  # a grid row holding a formula takes the checked path
         return None
     cells = row.cells
     association, housing, month, days = (cells["association"], cells["logement_id"], cells["mois"],

@@ -31,18 +31,28 @@ NO_FORMULA: frozenset[str] = frozenset()
 class CellRow(Row):
     """A grid row: the same typed readers as a CSV row, errors located at the cell."""
 
+    formulas: frozenset[str] = NO_FORMULA
+
     def __init__(self, path: Path, sheet: str, number: int, letters: Mapping[str, str],
-                 cells: Mapping[str, str], formulas: frozenset[str], errors: list[InputError]) -> None:
+                 columns: tuple[str, ...], cells: Mapping[str, str], errors: list[InputError]) -> None:
         # the cells come stripped from `_values`: Row's own conversion is not needed
         self.path, self.line, self.errors = path, number, errors
-        self.cells, self.columns = cells, tuple(letters)
-        self.sheet, self.letters, self.formulas = sheet, letters, formulas
+        self.cells, self.columns = cells, columns
+        self.sheet, self.letters = sheet, letters
 
     def cell_ref(self, column: str) -> str:
         return f"{self.sheet}!{self.letters[column]}{self.line}"
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(InputError(message, self.path, self.cell_ref(column), column))
+
+
+class FormulaRow(CellRow):
+    """A grid row holding formulas: reading one of those cells is an error, never an evaluation."""
+
+    def __init__(self, *args, formulas: frozenset[str]) -> None:
+        super().__init__(*args)
+        self.formulas = formulas
 
     def text(self, column: str, required: bool = False, pattern=None, example: str = "") -> str | None:
         if column in self.formulas:
@@ -147,15 +157,18 @@ def _rows(path: Path, sheet, spec: SheetSpec, errors: list[InputError]) -> Itera
     if positions is None:
         return
     letters = {c: get_column_letter(i + 1) for c, i in positions.items()}
+    columns = tuple(letters)
     for count, cells in enumerate(rows, start=2):
         if count > MAX_ROWS:
             errors.append(InputError(f"plus de {MAX_ROWS} lignes : feuille non lue au-delà", path,
                                      f"{spec.name}!A{count}", "-"))
             return
         values, formulas = _values(cells, positions)
-        if any(values.values()):
-            yield CellRow(path, spec.name, count, letters, values,
-                          frozenset(formulas) if formulas else NO_FORMULA, errors)
+        if formulas:
+            yield FormulaRow(path, spec.name, count, letters, columns, values, errors,
+                             formulas=frozenset(formulas))
+        elif any(values.values()):
+            yield CellRow(path, spec.name, count, letters, columns, values, errors)
 
 
 def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dict[str, int] | None:
