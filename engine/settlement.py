@@ -203,14 +203,14 @@ def months_run(measure: ActivityMeasure, year: int, count: MonthCount) -> int:
     start, end = measure.record.start, measure.last_day
     if start is None or end is None:
         return 0
-    months = 0
-    for month in range(1, 13):
-        first, last = date(year, month, 1), date(year, month, days_in_month(year, month))
-        if count is MonthCount.ONE_DAY and start <= last and end >= first:
-            months += 1
-        elif count is MonthCount.WHOLE and start <= first and end >= last:
-            months += 1
-    return months
+    first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+    if first > last:
+        return 0
+    if count is MonthCount.ONE_DAY:
+        return last.month - first.month + 1
+    whole_first = first.month + (first.day != 1)
+    whole_last = last.month - (last.day != days_in_month(year, last.month))
+    return max(0, whole_last - whole_first + 1)
 
 
 def _dsf(register: Register, result: Result, year: int) -> int:

@@ -181,3 +181,24 @@ def test_settlement_cases(world, case):
     balance, refund, rate = payment(subsidy, advance, cap, total, 4)
     assert {"avance": f"{advance}", "solde": f"{balance}", "remboursement": f"{refund}",
             "taux": f"{rate}"} == case["attendu"]
+
+
+days = st.dates(min_value=date(2024, 1, 1), max_value=date(2028, 12, 31))
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=days, length=st.integers(0, 900), count=st.sampled_from(list(MonthCount)))
+def test_months_run_equals_counting_month_by_month(start, length, count):
+    from datetime import timedelta
+
+    from engine.calendar import days_in_month
+    end = start + timedelta(days=length)
+    m = measure("M", Measure.ASLL, start, 60, end=end)
+    expected = 0
+    for month in range(1, 13):
+        first, last = date(2026, month, 1), date(2026, month, days_in_month(2026, month))
+        if count is MonthCount.ONE_DAY:
+            expected += start <= last and end >= first
+        else:
+            expected += start <= first and end >= last
+    assert months_run(m, 2026, count) == expected
