@@ -186,12 +186,20 @@ def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dic
 
 
 def _values(cells: tuple, positions: Mapping[str, int]) -> tuple[dict[str, str], list[str]]:
-    width = len(cells)
-    values = {column: _text(cells[index] if index < width else None, column)
-              for column, index in positions.items()}
-    formulas = [column for column, value in values.items() if value.startswith(FORMULA)]
-    for column in formulas:
-        values[column] = FORMULA
+    width, values, formulas = len(cells), {}, []
+    for column, index in positions.items():
+        value = cells[index] if index < width else None
+        if value is None:
+            values[column] = ""
+        elif value.__class__ is str:
+            value = value.strip()
+            if value.startswith(FORMULA):  # a formula (or a text that would become one elsewhere)
+                formulas.append(column)
+                values[column] = FORMULA
+            else:
+                values[column] = value
+        else:
+            values[column] = _text(value, column)
     return values, formulas
 
 
@@ -199,8 +207,6 @@ def _text(value, column: str) -> str:
     """A cell as the text a CSV would hold (dates ISO, `mois` as AAAA-MM, whole numbers plain)."""
     if value is None:
         return ""
-    if value.__class__ is str:
-        return value if value.startswith(FORMULA) else value.strip()
     if value.__class__ is int:
         return str(value)
     if isinstance(value, datetime):

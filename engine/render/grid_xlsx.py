@@ -192,6 +192,7 @@ def _carried_row(sheet, row: int, columns: tuple[str, ...], m: ActivityMeasure) 
                 cell.number_format = DATE_FORMAT
             elif isinstance(value, str):
                 cell.number_format = "@"
+                cell.data_type = "s"  # a text, never a formula, whatever it starts with
 
 
 def _page(sheet, orientation: str, titles: str | None) -> None:
