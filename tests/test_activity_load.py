@@ -85,3 +85,9 @@ def test_each_bad_cell_is_named_with_file_line_and_column(tmp_path, expected):
 
 def test_an_empty_folder_is_an_error(tmp_path, expected):
     assert "ni mesures.csv" in errors_of(tmp_path, expected)[0]
+
+
+def test_the_optional_menage_column_is_accepted(tmp_path, expected):
+    path = folder(tmp_path, ["M-1;acarlogi;ASLL;GSL;;2026-01-10;2026-02-01;12;;;;;;;k-3f9a"],
+                  header=HEADER + ACTIVITY + ";menage")
+    assert len(load_activity(path, expected).measures) == 1

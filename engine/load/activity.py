@@ -34,6 +34,7 @@ from engine.model import Measure
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 POINTS_NEED_TYPE = (Measure.ASLL, Measure.AML)
 _OCCUPANCY_BY_NAME = {m.value: m for m in OCCUPANCY_MEASURES}
+HOUSEHOLD = ("menage",)  # INTERFACES.md: optional keyed pseudonym; accepted, not needed to settle
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     received: set[str] = set()
     scope = Scope(associations)
     if (folder / "mesures.csv").is_file():
-        rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS)
+        rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS + HOUSEHOLD)
         measures += _measures(rows, scope)
     if (folder / "occupation.csv").is_file():
         occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors), scope)
