@@ -163,15 +163,15 @@ def _capped(realised: Realised, rules: SettlementRules) -> Realised:
 def realised_amounts(register: Register, dep: Departement, period: Period, rules: SettlementRules,
                      maxima: Mapping[str, Decimal]) -> tuple[Realised, ...]:
     """The realised amount of each group the association is funded for (or did something in)."""
-    year = period.year
     quantities = {
-        "asll": (_points_months(register, Measure.ASLL, year, rules), "points × mois", "asll_points", 1),
-        "aml": (_points_months(register, Measure.AML, year, rules), "points × mois", "aml_points", 1),
-        "dsf": (_dsf(register, Result.REALISE, year), "diagnostics", rules.dsf_rate, 1),
-        "portes_closes": (_dsf(register, Result.PORTE_CLOSE, year), "portes closes",
+        "asll": (_points_months(register, Measure.ASLL, period, rules), "points × mois", "asll_points", 1),
+        "aml": (_points_months(register, Measure.AML, period, rules), "points × mois", "aml_points", 1),
+        "dsf": (_dsf(register, Result.REALISE, period), "diagnostics", rules.dsf_rate, 1),
+        "portes_closes": (_dsf(register, Result.PORTE_CLOSE, period), "portes closes",
                           rules.closed_door_rate, 1),
-        "gla": (_housing_months(register, year, rules.gla_min_days), "mois-logements", rules.gla_rate, 12),
-        "fal": (_occupied_days(register, year), "jours d'occupation", rules.fal_rate, _days_in_year(year)),
+        "gla": (_housing_months(register, period, rules.gla_min_days), "mois-logements", rules.gla_rate, 12),
+        "fal": (_occupied_days(register, period), "jours d'occupation", rules.fal_rate,
+                _days_in_year(period.year)),
     }
     out = []
     for group in GROUPS:
@@ -191,41 +191,50 @@ def _rate(dep: Departement, column: str, period: Period) -> Decimal:
     return value.amount
 
 
-def _points_months(register: Register, measure: Measure, year: int, rules: SettlementRules) -> int:
-    """Σ points × months run in `year` (004 annexe ASLL: GSL 1 point, ASL 2 points a month)."""
+def _points_months(register: Register, measure: Measure, period: Period, rules: SettlementRules) -> int:
+    """Σ points × months run in the period (004 annexe ASLL: GSL 1 point, ASL 2 points a month)."""
     points = rules.points[measure]
-    return sum(points[m.record.kind] * months_run(m, year, rules.month_count)
+    return sum(points[m.record.kind] * months_in(m, period.start, period.end, rules.month_count)
                for m in register.measures if m.measure is measure)
 
 
 def months_run(measure: ActivityMeasure, year: int, count: MonthCount) -> int:
     """How many months of `year` the measure counts for, from its start to its actual or planned end."""
+    return months_in(measure, date(year, 1, 1), date(year, 12, 31), count)
+
+
+def months_in(measure: ActivityMeasure, begin: date, finish: date, count: MonthCount) -> int:
+    """The months between `begin` and `finish` (a period: from a 1st to a month's end) it counts for."""
     start, end = measure.record.start, measure.last_day
     if start is None or end is None:
         return 0
-    first, last = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+    first, last = max(start, begin), min(end, finish)
     if first > last:
         return 0
+    months = (last.year - first.year) * 12 + last.month - first.month
     if count is MonthCount.ONE_DAY:
-        return last.month - first.month + 1
-    whole_first = first.month + (first.day != 1)
-    whole_last = last.month - (last.day != days_in_month(year, last.month))
-    return max(0, whole_last - whole_first + 1)
+        return months + 1
+    return max(0, months + 1 - (first.day != 1) - (last.day != days_in_month(last.year, last.month)))
 
 
-def _dsf(register: Register, result: Result, year: int) -> int:
-    """DSF counted in the year of their `date_realisation` (one of N−1 is not counted in N)."""
-    return sum(1 for m in register.measures if m.measure is Measure.DSF and m.result is result
-               and m.realised_on is not None and m.realised_on.year == year)
+def _in(period: Period, day: date | None) -> bool:
+    return day is not None and period.start <= day <= period.end
 
 
-def _occupied_days(register: Register, year: int) -> int:
-    return sum(o.days for o in register.occupancy if o.measure is Measure.FAL and o.year == year)
+def _dsf(register: Register, result: Result, period: Period) -> int:
+    """DSF counted in the period of their `date_realisation` (one of N−1 is not counted in N)."""
+    return sum(1 for m in register.measures
+               if m.measure is Measure.DSF and m.result is result and _in(period, m.realised_on))
 
 
-def _housing_months(register: Register, year: int, min_days: int) -> int:
+def _occupied_days(register: Register, period: Period) -> int:
+    return sum(o.days for o in register.occupancy
+               if o.measure is Measure.FAL and _in(period, date(o.year, o.month, 1)))
+
+
+def _housing_months(register: Register, period: Period, min_days: int) -> int:
     return sum(1 for o in register.occupancy
-               if o.measure is Measure.GLA and o.year == year and o.days >= min_days)
+               if o.measure is Measure.GLA and o.days >= min_days and _in(period, date(o.year, o.month, 1)))
 
 
 def _days_in_year(year: int) -> int:

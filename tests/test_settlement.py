@@ -202,3 +202,15 @@ def test_months_run_equals_counting_month_by_month(start, length, count):
         else:
             expected += start <= first and end >= last
     assert months_run(m, 2026, count) == expected
+
+
+def test_2025_counts_only_from_the_convention_start_1_july(world):
+    conventions, _, rules = world
+    table = build_table(conventions, 2025)
+    asll = [measure("A", Measure.ASLL, date(2025, 3, 1), 12)]  # March 2025 – February 2026
+    dsf_before = dsf(1, Result.REALISE, date(2025, 6, 30))  # under the previous convention
+    dsf_in = dsf(2, Result.REALISE, date(2025, 7, 1), "I")
+    s = settle(_block(table, "acarlogi"), register(*asll, *dsf_before, *dsf_in), conventions.departement,
+               table.period, rules)
+    assert s.counted("asll") == Decimal("515.70")  # July–December: 6 × 85,95
+    assert s.counted("dsf") == Decimal("324.76")  # 2 × 162,38
