@@ -20,6 +20,7 @@ class BuildOptions:
     pdf: bool = False
     association: str | None = None
     progress: bool = False
+    activity: Path | None = None  # the activity register of the year before, for the pack's figures
 
 
 Step = Callable[[Conventions, int, Path, BuildOptions], list[Path]]

@@ -37,7 +37,9 @@ MEASURES = ("mesure_id", "association", "dispositif", "type", "territoire", "dat
 DOCUMENTS = ("document_id", "mesure_id", "association", "type_document", "periode", "date_reception",
              "fichier", "signataires_declares")
 EVENTS = ("mesure_id", "type_evenement", "date", "commentaire")
-MEASURES_OPTIONAL = ("menage",)  # keyed pseudonym of the household (overlap rules), never a name
+ACTIVITY = ("date_fin_reelle", "resultat", "date_realisation")
+"""Optional `mesures.csv` columns of the activity register (INTERFACES.md), read by engine.load.activity."""
+MEASURES_OPTIONAL = ("menage", *ACTIVITY)  # menage: keyed pseudonym of the household, never a name
 OCCUPANCY = ("association", "dispositif", "logement_id", "mois", "jours_occupes")
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -141,7 +143,7 @@ def _example(example: str) -> str:
 def read_rows(path: Path, columns: tuple[str, ...], errors: list[InputError],
               optional: tuple[str, ...] = ()) -> Iterator[Row]:
     """The records of one CSV after its header is checked; nothing when the file is unusable.
-    `optional` columns may follow the required ones (an absent one reads as empty cells)."""
+    `optional` columns may follow the required ones, in any order (an absent one reads as empty)."""
     text = _read_text(path, errors)
     if text is None:
         return

@@ -6,14 +6,16 @@ from engine.commands import (
     check,
     compare,
     explain,
+    grilles,
     pack,
     points,
     reconcile,
     relances,
     scdl,
+    solde,
     table,
     validate,
 )
 
 COMMANDS = [validate, table, build, check, avenants, pack, reconcile, points, relances]
-COMMANDS += [explain, compare, scdl]
+COMMANDS += [grilles, solde, explain, compare, scdl]

@@ -70,6 +70,7 @@ class Activity:
     dsf_done: int
     gla_housings: int
     path: str
+    computed_from: str | None = None  # the activity register the figures were computed from
 
 
 def commission_path(root: Path, year: int) -> Path:

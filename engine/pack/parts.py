@@ -158,4 +158,5 @@ def _activity(activity: Activity) -> dict:
                             for s in activity.supports],
         "dsf": activity.dsf_done,
         "gla": activity.gla_housings,
+        "registre": activity.computed_from is not None,
     }

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from engine.build import BuildOptions
 from engine.finance import build_table
+from engine.grid import sheets_for
+from engine.load.activity import load_activity as read_register
 from engine.model import Conventions
 from engine.open_points import figure_points
 from engine.pack.annex_models import annex_models
@@ -16,6 +18,7 @@ from engine.pack.assemble import PdfInfo, assemble_pdf
 from engine.pack.commission import load_activity, load_commission
 from engine.pack.document import fix_properties, save
 from engine.pack.parts import PARTS, PackData, RenderedPart, author, context, render_part
+from engine.pack.register_figures import activity_from_register
 from engine.render.draft import mark_draft
 from engine.render.pdf import MISSING, libreoffice_path
 
@@ -26,11 +29,27 @@ def pdf_name(year: int) -> str:
     return f"dossier_commission_permanente_{year}.pdf"
 
 
-def pack_data(conventions: Conventions, year: int) -> PackData:
-    """Read and check everything the pack needs before anything is rendered (fail before writing)."""
+def pack_data(conventions: Conventions, year: int, activity: Path | None = None) -> PackData:
+    """Read and check everything the pack needs before anything is rendered (fail before writing).
+
+    The previous year's figures come from its activity register when `activity` is given, else
+    from `activite/<year-1>.yaml`.
+    """
     root = Path(conventions.root)
     table = build_table(conventions, year)
-    return PackData(conventions, table, load_commission(root, year), load_activity(root, year))
+    commission = load_commission(root, year)
+    figures = load_activity(root, year) if activity is None else register_activity(conventions, year - 1,
+                                                                                    activity)
+    return PackData(conventions, table, commission, figures)
+
+
+def register_activity(conventions: Conventions, year: int, folder: Path):
+    """The figures of `year` computed from its activity register (CSV and/or grids)."""
+    before = build_table(conventions, year)
+    expected = {b.association.slug: sheets_for(b.amounts) for b in before.blocks}
+    register = read_register(folder, expected, year)
+    print(f"activité {year} : chiffres du rapport calculés à partir du registre {folder}", file=sys.stderr)
+    return activity_from_register(register, year, str(folder))
 
 
 def render_parts(data: PackData) -> list[RenderedPart]:
@@ -40,7 +59,7 @@ def render_parts(data: PackData) -> list[RenderedPart]:
 
 def pack_step(conventions: Conventions, year: int, stage: Path, options: BuildOptions) -> list[Path]:
     """`pack/` with the five DOCX parts, and `pack/dossier_commission_permanente_YEAR.pdf` with --pdf."""
-    data = pack_data(conventions, year)
+    data = pack_data(conventions, year, options.activity)
     rendered = render_parts(data)
     documents = pack_documents(data, rendered)
     folder = stage / PACK_DIR

@@ -1,0 +1,93 @@
+"""The activity register: what each association did in a year, read from CSV files or filled grids.
+
+One model for both sources (INTERFACES.md, « Activity register »): the measures of `mesures.csv`
+with their actual end, DSF result and date, and the FAL/GLA occupancy of `occupation.csv`.
+Pure values; `engine.load.activity` builds them, `engine.settlement` computes with them.
+No household name or address is ever part of it: a household is its `mesure_id`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from engine.model import Measure
+from engine.rules import MeasureRecord
+
+ACTIVITY_COLUMNS: tuple[str, ...] = ("date_fin_reelle", "resultat", "date_realisation")
+OCCUPANCY_COLUMNS: tuple[str, ...] = ("association", "dispositif", "logement_id", "mois", "jours_occupes")
+OCCUPANCY_MEASURES: tuple[Measure, ...] = (Measure.FAL, Measure.GLA)
+
+
+class Result(Enum):
+    """How a DSF ended (004 annexe DSF): carried out, or a closed door after 2 visit attempts."""
+
+    REALISE = "realise"
+    PORTE_CLOSE = "porte_close"
+
+
+@dataclass(frozen=True)
+class ActivityMeasure:
+    """A measure of the register with what happened to it; `where` is `file:line` or `file:SHEET!row`."""
+
+    record: MeasureRecord
+    actual_end: date | None
+    result: Result | None
+    realised_on: date | None
+    where: str
+
+    @property
+    def association(self) -> str:
+        return self.record.association
+
+    @property
+    def measure(self) -> Measure:
+        return self.record.measure
+
+    @property
+    def last_day(self) -> date | None:
+        """The actual end when known, else the planned end (start + months − 1 day)."""
+        return self.actual_end or self.record.end
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """Days one housing was occupied in one month (paid vacancy included), FAL or GLA."""
+
+    association: str
+    measure: Measure
+    housing: str
+    year: int
+    month: int
+    days: int
+    where: str
+
+
+@dataclass(frozen=True)
+class Register:
+    """The activity of the associations in `received` (those whose register or grid came in)."""
+
+    measures: tuple[ActivityMeasure, ...]
+    occupancy: tuple[Occupancy, ...]
+    received: frozenset[str]
+
+    def by_association(self) -> dict[str, Register]:
+        """Each association's part of the register, in one pass (`of` for every association)."""
+        measures: dict[str, list[ActivityMeasure]] = {}
+        occupancy: dict[str, list[Occupancy]] = {}
+        for m in self.measures:
+            measures.setdefault(m.association, []).append(m)
+        for o in self.occupancy:
+            occupancy.setdefault(o.association, []).append(o)
+        return {slug: Register(tuple(measures.get(slug, ())), tuple(occupancy.get(slug, ())),
+                               frozenset({slug}))
+                for slug in self.received}
+
+    def of(self, association: str) -> Register:
+        """The part of the register that belongs to one association."""
+        return Register(
+            tuple(m for m in self.measures if m.association == association),
+            tuple(o for o in self.occupancy if o.association == association),
+            self.received & {association},
+        )

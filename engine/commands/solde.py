@@ -1,0 +1,42 @@
+"""`fsl solde YEAR --activite DIR [--json] [--out DIR] [--pdf]`: the year's settlement (DOMAIN §5)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
+from engine.render.output import staged
+from engine.settlement import Status
+from engine.solde import settle_folder, solde_step
+
+
+def register(sub) -> None:
+    parser = sub.add_parser("solde", help="solde de l'année : réalisé, avance, solde, remboursement")
+    add_year(parser)
+    parser.add_argument("--activite", type=Path, required=True, metavar="DOSSIER",
+                        help="dossier d'activité : mesures.csv, occupation.csv et/ou grilles remplies")
+    parser.add_argument("--json", action="store_true", help="écrire le solde en JSON sur la sortie")
+    parser.add_argument("--pdf", action="store_true", help="convertir aussi les lettres en PDF (LibreOffice)")
+    add_out(parser)
+    add_conventions(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    loaded = load(args)
+    result = settle_folder(loaded.conventions, args.year, args.activite)
+    for s in result.settlements:
+        if s.status is Status.GRILLE_ABSENTE:
+            print(f"attention : {s.association} : aucune activité {args.year} reçue (grille absente)",
+                  file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.json(), ensure_ascii=False, indent=2))
+        return 0
+    target = out_dir(args)
+    with staged(target) as stage:
+        written = solde_step(loaded.conventions, result, stage, args.pdf)
+    print(f"{len(written)} fichier(s) écrits dans {target} (solde_{args.year}.xlsx, lettres)")
+    return 0

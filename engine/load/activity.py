@@ -1,0 +1,283 @@
+"""Read the activity register of a folder: `mesures.csv` + `occupation.csv` and/or filled grids.
+
+One loader for both sources: every row, from a CSV line or a grid row, goes through the same
+checks (those of the submissions register, `engine.checker.registry`, plus the activity columns)
+into one `Register`. Every problem of every file is collected and raised at once as
+`InputErrors`; nothing is computed from a folder with errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from engine.activity import (
+    ACTIVITY_COLUMNS,
+    OCCUPANCY_COLUMNS,
+    OCCUPANCY_MEASURES,
+    ActivityMeasure,
+    Occupancy,
+    Register,
+    Result,
+)
+from engine.calendar import days_in_month
+from engine.checker.registry import _ID, _SLUG, MEASURES, Row, _measure, _shown, read_rows
+from engine.errors import InputError, InputErrors
+from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
+from engine.load.grid import read_grid
+from engine.model import Measure
+
+MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+POINTS_NEED_TYPE = (Measure.ASLL, Measure.AML)
+_OCCUPANCY_BY_NAME = {m.value: m for m in OCCUPANCY_MEASURES}
+HOUSEHOLD = ("menage",)  # INTERFACES.md: optional keyed pseudonym; accepted, not needed to settle
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a row may say: a grid belongs to one association, one year and (per sheet) one measure."""
+
+    associations: Collection[str]
+    year: int | None = None
+    association: str | None = None
+    measure: Measure | None = None
+
+
+def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]],
+                  year: int | None = None) -> Register:
+    """The register of `folder` (CSV files and/or grids); `InputErrors` listing every wrong row.
+
+    `associations` maps each association of the conventions to the grid sheets it must hold;
+    `year` bounds the dates of a grid (a CSV register may span several years).
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputErrors([InputError("dossier d'activité introuvable", folder)])
+    errors: list[InputError] = []
+    measures: list[ActivityMeasure] = []
+    occupancy: list[Occupancy] = []
+    received: set[str] = set()
+    scope = Scope(associations)
+    if (folder / "mesures.csv").is_file():
+        rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS + HOUSEHOLD)
+        measures += _measures(rows, scope)
+    if (folder / "occupation.csv").is_file():
+        occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors), scope)
+    received |= {m.association for m in measures} | {o.association for o in occupancy}
+    from_csv, grids = set(received), {}
+    for path in sorted(folder.glob(GRID_GLOB)):
+        grid = read_grid(path, errors, associations, year)
+        if grid is None:
+            continue
+        if _twice(path, grid.association, from_csv, grids, errors):
+            continue
+        received.add(grid.association)
+        for sheet in grid.sheets:
+            sheet_scope = Scope(associations, year, grid.association, sheet.spec.measure)
+            if sheet.spec.occupancy:
+                occupancy += _occupancy(sheet.rows, sheet_scope)
+            else:
+                measures += _measures(sheet.rows, sheet_scope)
+    if not received and not errors:
+        errors.append(InputError("ni mesures.csv, ni occupation.csv, ni grille d'activité "
+                                 "(grille_activite_*.xlsx) dans ce dossier", folder))
+    errors += _duplicates(measures, occupancy)
+    if errors:
+        raise InputErrors(errors)
+    return Register(tuple(measures), tuple(occupancy), frozenset(received))
+
+
+def _twice(path: Path, association: str, from_csv: set[str], grids: dict[str, Path],
+           errors: list[InputError]) -> bool:
+    """An association's year comes from one source: its grid, or the CSV register, never both."""
+    where_ = f"{INSTRUCTIONS}!{ASSOCIATION_CELL}"
+    if association in grids:
+        errors.append(InputError(f"deuxième grille de « {association} » (déjà {grids[association].name}) : "
+                                 "gardez-en une seule", path, where_, "association"))
+        return True
+    grids[association] = path
+    if association in from_csv:
+        errors.append(InputError(f"« {association} » a déjà des lignes dans mesures.csv ou occupation.csv : "
+                                 "son activité viendrait deux fois ; gardez la grille ou le CSV",
+                                 path, where_, "association"))
+        return True
+    return False
+
+
+def _measures(rows: Iterable[Row], scope: Scope) -> list[ActivityMeasure]:
+    records = []
+    for row in rows:
+        record = activity_measure(row, scope)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def activity_measure(row: Row, scope: Scope) -> ActivityMeasure | None:
+    """One measure row: the register's columns (as `fsl check` reads them) and the activity ones."""
+    before = len(row.errors)
+    record = _measure(row)
+    extra = dict(actual_end=_day(row, "date_fin_reelle"), result=_result(row),
+                 realised_on=_day(row, "date_realisation"))
+    if record is None or len(row.errors) > before:
+        return None
+    _check_scope(row, scope, record.association, record.measure)
+    _check_activity(row, record, scope, **extra)
+    if len(row.errors) > before:
+        return None
+    return ActivityMeasure(record, where=where(row, "mesure_id"), **extra)
+
+
+def where(row: Row, column: str) -> str:
+    """`path:line` for a CSV row, `path:SHEET!A12` for a grid cell."""
+    cell_ref = getattr(row, "cell_ref", None)
+    return f"{row.path}:{row.line if cell_ref is None else cell_ref(column)}"
+
+
+def _value(row: Row, column: str) -> str:
+    return row.cells.get(column, "")
+
+
+def _day(row: Row, column: str) -> date | None:
+    return row.day(column) if _value(row, column) else None
+
+
+def _result(row: Row) -> Result | None:
+    return row.choice("resultat", Result, required=False) if _value(row, "resultat") else None
+
+
+def _check_scope(row: Row, scope: Scope, association: str, measure: Measure) -> None:
+    if association not in scope.associations:
+        row.error("association", f"« {_shown(association)} » n'est pas une association des conventions")
+    elif scope.association is not None and association != scope.association:
+        row.error("association", f"ligne de « {_shown(association)} » dans la grille de "
+                                 f"« {scope.association} » : chaque association remplit sa grille")
+    if scope.measure is not None and measure is not scope.measure:
+        row.error("dispositif", f"« {measure.value} » sur la feuille {scope.measure.value} : "
+                                f"attendu {scope.measure.value}")
+
+
+def _check_activity(row: Row, record, scope: Scope, actual_end, result, realised_on) -> None:
+    """The activity columns against the measure: DSF result and date together, end after start."""
+    if record.measure in POINTS_NEED_TYPE and not record.kind:
+        expected = "GSL ou ASL" if record.measure is Measure.ASLL else "simple ou renforcee"
+        row.error("type", f"obligatoire pour compter les points d'une mesure {record.measure.value} "
+                          f"(attendu : {expected})")
+    if record.measure is Measure.DSF:
+        if (result is None) != (realised_on is None):
+            missing = "date_realisation" if realised_on is None else "resultat"
+            row.error(missing, "« resultat » et « date_realisation » vont ensemble pour un DSF "
+                               "(exemple : realise ; 2026-03-12)")
+    else:
+        for column in ("resultat", "date_realisation"):
+            if _value(row, column):
+                row.error(column, f"réservé aux DSF ; la mesure est {record.measure.value}")
+    dated = (("date_fin_reelle", actual_end), ("date_realisation", realised_on))
+    flagged = _check_year(row, scope.year, dated)
+    if "date_fin_reelle" not in flagged and actual_end and record.start and actual_end < record.start:
+        row.error("date_fin_reelle", f"{actual_end:%d/%m/%Y} est avant la date de début "
+                                     f"{record.start:%d/%m/%Y}")
+    if scope.year is not None and record.start and record.start.year > scope.year:
+        row.error("date_debut", f"{record.start:%d/%m/%Y} est après l'année {scope.year} de la grille")
+
+
+def _check_year(row: Row, year: int | None, days: Iterable[tuple[str, date | None]]) -> set[str]:
+    """The columns whose date is outside the grid's year (each reported once)."""
+    flagged = set()
+    for column, day in days:
+        if year is not None and day is not None and day.year != year:
+            row.error(column, f"{day:%d/%m/%Y} hors de l'année {year} de la grille "
+                              f"(attendu entre le 01/01/{year} et le 31/12/{year})")
+            flagged.add(column)
+    return flagged
+
+
+def _occupancy(rows: Iterable[Row], scope: Scope) -> list[Occupancy]:
+    records = []
+    for row in rows:
+        record = occupancy_row(row, scope)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
+    """One line of an occupancy table: a housing, a month, the days it was occupied."""
+    clean = _clean_occupancy(row, scope)
+    if clean is not None:
+        return clean
+    before = len(row.errors)
+    association = row.text("association", True, _SLUG, "immobiliere-sociale-62")
+    measure = row.choice("dispositif", Measure)
+    housing = row.text("logement_id", True, _ID, "L-001")
+    month = _month(row, scope.year)
+    days = row.number("jours_occupes", 0, days_in_month(*month)) if month else None
+    if days is None and month and not _value(row, "jours_occupes"):
+        row.error("jours_occupes", "valeur obligatoire absente (exemple : 31)")
+    if measure is not None and measure not in OCCUPANCY_MEASURES:
+        row.error("dispositif", f"« {measure.value} » : un tableau d'occupation est FAL ou GLA")
+    if association and measure:
+        _check_scope(row, scope, association, measure)
+    if len(row.errors) > before:
+        return None
+    return Occupancy(association, measure, housing, month[0], month[1], days, where(row, "logement_id"))
+
+
+def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
+    """The same line when every cell is plainly right (the common case, read without the error
+    machinery); None sends it through the full checks of `occupancy_row`."""
+    if getattr(row, "formulas", None):  # a grid row holding a formula takes the checked path
+        return None
+    cells = row.cells
+    association, housing, month, days = (cells["association"], cells["logement_id"], cells["mois"],
+                                         cells["jours_occupes"])
+    measure = _OCCUPANCY_BY_NAME.get(cells["dispositif"])
+    if (measure is None or not days.isdigit() or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
+            or association not in scope.associations
+            or scope.association not in (None, association) or scope.measure not in (None, measure)):
+        return None
+    year, number = int(month[:4]), int(month[5:7])
+    if (scope.year is not None and year != scope.year) or int(days) > _month_days(year, number):
+        return None
+    return Occupancy(association, measure, housing, year, number, int(days), where(row, "logement_id"))
+
+
+_month_days = lru_cache(maxsize=256)(days_in_month)  # a pure function, memoised
+
+
+def _month(row: Row, year: int | None) -> tuple[int, int] | None:
+    value = row.text("mois", True, MONTH, "2026-03")
+    if value is None:
+        return None
+    month = (int(value[:4]), int(value[5:7]))
+    if year is not None and month[0] != year:
+        row.error("mois", f"{value} hors de l'année {year} de la grille")
+        return None
+    return month
+
+
+def _duplicates(measures: list[ActivityMeasure], occupancy: list[Occupancy]) -> list[InputError]:
+    """A measure id, or a housing-month, twice in the folder (across files too)."""
+    errors, seen = [], {}
+    for m in measures:
+        first = seen.setdefault(m.record.mesure_id, m.where)
+        if first != m.where:
+            errors.append(_located(m.where, "mesure_id",
+                                   f"« {m.record.mesure_id} » en double (déjà en {first})"))
+    months: dict[tuple, str] = {}
+    for o in occupancy:
+        key = (o.association, o.measure, o.housing, o.year, o.month)
+        first = months.setdefault(key, o.where)
+        if first != o.where:
+            errors.append(_located(o.where, "logement_id", f"logement « {o.housing} » déjà compté "
+                                   f"pour {o.year}-{o.month:02d} (en {first})"))
+    return errors
+
+
+def _located(where_: str, field: str, message: str) -> InputError:
+    path, _, line = where_.rpartition(":")
+    return InputError(message.replace(f"{path}:", ""), path, line, field)

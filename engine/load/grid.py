@@ -1,0 +1,220 @@
+"""Read a filled activity grid (XLSX) into register rows, each cell's problem located `SHEET!C12`.
+
+The workbook comes from an association: it is opened read-only (streamed), after a size check,
+and no formula is ever evaluated: a formula where a value is expected is an error. Only the
+register's columns are read; a column the association added (names, addresses) is never read.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from engine.checker.registry import Row
+from engine.errors import InputError
+from engine.grid import ASSOCIATION_CELL, INSTRUCTIONS, YEAR_CELL, SheetSpec, sheet_named
+
+MAX_GRID_BYTES = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a zip bomb declares its parts' sizes: refuse before parsing
+MAX_ROWS = 20_000
+FORMULA = "="
+NO_FORMULA: frozenset[str] = frozenset()
+
+
+class CellRow(Row):
+    """A grid row: the same typed readers as a CSV row, errors located at the cell."""
+
+    formulas: frozenset[str] = NO_FORMULA
+
+    def __init__(self, path: Path, sheet: str, number: int, letters: Mapping[str, str],
+                 columns: tuple[str, ...], cells: Mapping[str, str], errors: list[InputError]) -> None:
+        # the cells come stripped from `_values`: Row's own conversion is not needed
+        self.path, self.line, self.errors = path, number, errors
+        self.cells, self.columns = cells, columns
+        self.sheet, self.letters = sheet, letters
+
+    def cell_ref(self, column: str) -> str:
+        return f"{self.sheet}!{self.letters[column]}{self.line}"
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append(InputError(message, self.path, self.cell_ref(column), column))
+
+
+class FormulaRow(CellRow):
+    """A grid row holding formulas: reading one of those cells is an error, never an evaluation."""
+
+    def __init__(self, *args, formulas: frozenset[str]) -> None:
+        super().__init__(*args)
+        self.formulas = formulas
+
+    def text(self, column: str, required: bool = False, pattern=None, example: str = "") -> str | None:
+        if column in self.formulas:
+            self.error(column, "formule trouvée : saisissez la valeur elle-même "
+                               "(les formules ne sont pas calculées)")
+            return None
+        return super().text(column, required, pattern, example)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    spec: SheetSpec
+    rows: tuple[CellRow, ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    association: str
+    year: int
+    sheets: tuple[Sheet, ...]
+
+
+def read_grid(path: Path, errors: list[InputError], expected: Mapping[str, tuple[SheetSpec, ...]],
+              year: int | None) -> Grid | None:
+    """The grid's sheets and rows; None (with the reason in `errors`) when it cannot be used."""
+    book = _open(path, errors)
+    if book is None:
+        return None
+    try:
+        head = _head(path, book, errors, expected, year)
+        if head is None:
+            return None
+        association, grid_year = head
+        specs = _sheet_specs(path, book, expected[association], errors)
+        sheets = tuple(Sheet(spec, tuple(_rows(path, book[spec.name], spec, errors))) for spec in specs)
+        return Grid(association, grid_year, sheets)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:  # a damaged sheet part
+        errors.append(InputError(f"classeur illisible ({type(exc).__name__}) : "
+                                 "enregistrez-le à nouveau au format .xlsx", path))
+        return None
+    finally:
+        book.close()
+
+
+def _open(path: Path, errors: list[InputError]):
+    try:
+        resolved = path.resolve(strict=True)
+        if not resolved.is_file():
+            raise OSError("pas un fichier ordinaire")
+        size = resolved.stat().st_size
+        if size > MAX_GRID_BYTES:
+            errors.append(InputError(f"grille trop grosse ({size} octets, au plus {MAX_GRID_BYTES})", path))
+            return None
+        with zipfile.ZipFile(resolved) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+        if unzipped > MAX_UNZIPPED_BYTES:
+            errors.append(InputError(f"grille trop grosse une fois décompressée ({unzipped} octets, "
+                                     f"au plus {MAX_UNZIPPED_BYTES})", path))
+            return None
+        return load_workbook(resolved, read_only=True, data_only=False, keep_links=False)
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:
+        errors.append(InputError(f"grille illisible ({type(exc).__name__}) : attendu un classeur "
+                                 ".xlsx issu du modèle « fsl grilles »", path))
+        return None
+
+
+def _head(path: Path, book, errors: list[InputError], expected, year) -> tuple[str, int] | None:
+    """The association and the year written on the Instructions sheet by `fsl grilles`."""
+    if INSTRUCTIONS not in book.sheetnames:
+        errors.append(InputError(f"feuille « {INSTRUCTIONS} » absente : la grille ne dit pas "
+                                 "de quelle association elle est ; repartez du modèle", path))
+        return None
+    sheet = book[INSTRUCTIONS]
+    slug, grid_year = sheet[ASSOCIATION_CELL].value, sheet[YEAR_CELL].value
+    if not isinstance(slug, str) or slug not in expected:
+        errors.append(InputError("association inconnue (cellule modifiée ?)", path,
+                                 f"{INSTRUCTIONS}!{ASSOCIATION_CELL}", "association"))
+        return None
+    if not isinstance(grid_year, int) or (year is not None and grid_year != year):
+        errors.append(InputError(f"année « {grid_year} » : attendu {year}", path,
+                                 f"{INSTRUCTIONS}!{YEAR_CELL}", "annee"))
+        return None
+    return slug, grid_year
+
+
+def _sheet_specs(path: Path, book, expected: tuple[SheetSpec, ...], errors) -> list[SheetSpec]:
+    """The sheets to read. A missing one is an error (naming the unknown sheets it may have been
+    renamed to); a sheet the association added is never read."""
+    names = [n for n in book.sheetnames if n != INSTRUCTIONS]
+    unknown = [n for n in names if sheet_named(n) not in expected]
+    for spec in expected:
+        if spec.name not in names:
+            renamed = f" ; feuille(s) non reconnue(s) : {', '.join(unknown)}" if unknown else ""
+            errors.append(InputError(f"feuille « {spec.name} » absente (renommée ou supprimée ?){renamed} ; "
+                                     "rendez-lui son nom", path, f"{spec.name}!A1", "feuille"))
+    return [s for s in expected if s.name in names]
+
+
+def _rows(path: Path, sheet, spec: SheetSpec, errors: list[InputError]) -> Iterator[CellRow]:
+    rows = sheet.iter_rows(values_only=True)  # a formula comes as its text « =… », never evaluated
+    positions = _header(path, spec, next(rows, ()), errors)
+    if positions is None:
+        return
+    letters = {c: get_column_letter(i + 1) for c, i in positions.items()}
+    columns = tuple(letters)
+    for count, cells in enumerate(rows, start=2):
+        if count > MAX_ROWS:
+            errors.append(InputError(f"plus de {MAX_ROWS} lignes : feuille non lue au-delà", path,
+                                     f"{spec.name}!A{count}", "-"))
+            return
+        values, formulas = _values(cells, positions)
+        if formulas:
+            yield FormulaRow(path, spec.name, count, letters, columns, values, errors,
+                             formulas=frozenset(formulas))
+        elif any(values.values()):
+            yield CellRow(path, spec.name, count, letters, columns, values, errors)
+
+
+def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dict[str, int] | None:
+    """Column name → index; columns the association added are left out (never read)."""
+    found = {}
+    for index, value in enumerate(cells):
+        if isinstance(value, str) and value.strip() in spec.columns:
+            found.setdefault(value.strip(), index)
+    missing = [c for c in spec.columns if c not in found]
+    for column in missing:
+        ref = f"{spec.name}!{get_column_letter(spec.columns.index(column) + 1)}1"
+        errors.append(InputError(f"colonne « {column} » absente de la ligne 1 (renommée ou supprimée ?) ; "
+                                 "repartez du modèle", path, ref, column))
+    return None if missing else {c: found[c] for c in spec.columns}
+
+
+def _values(cells: tuple, positions: Mapping[str, int]) -> tuple[dict[str, str], list[str]]:
+    width, values, formulas = len(cells), {}, []
+    for column, index in positions.items():
+        value = cells[index] if index < width else None
+        if value is None:
+            values[column] = ""
+        elif value.__class__ is str:
+            value = value.strip()
+            if value.startswith(FORMULA):  # a formula (or a text that would become one elsewhere)
+                formulas.append(column)
+                values[column] = FORMULA
+            else:
+                values[column] = value
+        else:
+            values[column] = _text(value, column)
+    return values, formulas
+
+
+def _text(value, column: str) -> str:
+    """A cell as the text a CSV would hold (dates ISO, `mois` as AAAA-MM, whole numbers plain)."""
+    if value is None:
+        return ""
+    if value.__class__ is int:
+        return str(value)
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value:%Y-%m}" if column == "mois" else value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

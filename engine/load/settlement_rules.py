@@ -1,0 +1,36 @@
+"""Read `conventions/solde.yaml`: the settings of the yearly settlement, schema-checked, then frozen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.load.schema import validate_document
+from engine.load.yamlfile import load_yaml
+from engine.model import Measure, frozen_mapping
+from engine.settlement import CapScope, MonthCount, SettlementRules
+
+SETTLEMENT_FILE = "solde.yaml"
+
+
+def load_settlement_rules(conventions_root: Path) -> SettlementRules:
+    """The settings of `solde.yaml` beside `departement.yaml`; `InputErrors` naming file and line."""
+    doc = load_yaml(Path(conventions_root) / SETTLEMENT_FILE)
+    validate_document(doc, "solde")
+    data = doc.data
+    points = {Measure(k): frozen_mapping(v) for k, v in data["points"].items() if k != "source"}
+    sources = {key: value["source"] for key, value in data.items() if isinstance(value, dict)}
+    return SettlementRules(
+        month_count=MonthCount(data["mois_compte"]["valeur"]),
+        points=frozen_mapping(points),
+        cap=CapScope(data["plafond"]["valeur"]),
+        dsf_rate=data["dsf"]["realise"], closed_door_rate=data["dsf"]["porte_close"],
+        fal_rate=data["fal"]["taux"], gla_rate=data["gla"]["taux"],
+        gla_min_days=data["gla"]["jours_minimum"],
+        rate_decimals=data["taux_realisation"]["decimales"],
+        advance_months=data["avance"]["delai_mois"],
+        advance_extend=data["avance"]["report_jour_ouvre"],
+        holidays_country=data["avance"]["pays_jours_feries"],
+        balance_due=(data["solde"]["echeance_mois"], data["solde"]["echeance_jour"]),
+        clause=data["clause"],
+        sources=frozen_mapping({"versement": data["source"], **sources}),
+    )

@@ -1,0 +1,46 @@
+"""`fsl solde YEAR --json`: the settlements as INTERFACES.md writes them (decimal strings, never floats)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.model import GROUPS
+from engine.money import json_amount
+from engine.settlement import ZERO, Settlement, Status
+
+
+def solde_json(year: int, settlements: tuple[Settlement, ...]) -> dict:
+    return {"year": year, "associations": [_association(s) for s in settlements],
+            "totaux": _totals(settlements)}
+
+
+def _association(s: Settlement) -> dict:
+    computed = s.status is Status.CALCULE
+    return {
+        "association": s.association, "statut": s.status.value,
+        "subvention": json_amount(s.subsidy), "avance": json_amount(s.advance),
+        "realise": _realised(s) if computed else None,
+        "taux_realisation": f"{s.rate}" if computed else None,
+        "solde": json_amount(s.balance) if computed else None,
+        "remboursement": json_amount(s.refund) if computed else None,
+    }
+
+
+def _realised(s: Settlement) -> dict:
+    amounts = {group: json_amount(s.counted(group)) for group in GROUPS}
+    return {**amounts, "total": json_amount(s.total)}
+
+
+def _totals(settlements: tuple[Settlement, ...]) -> dict:
+    computed = [s for s in settlements if s.status is Status.CALCULE]
+    return {
+        "subvention": json_amount(_sum(s.subsidy for s in settlements)),
+        "avance": json_amount(_sum(s.advance for s in settlements)),
+        "realise": json_amount(_sum(s.total for s in computed)),
+        "solde": json_amount(_sum(s.balance for s in computed)),
+        "remboursement": json_amount(_sum(s.refund for s in computed)),
+    }
+
+
+def _sum(values) -> Decimal:
+    return sum(values, ZERO)

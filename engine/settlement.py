@@ -1,0 +1,258 @@
+"""The year's settlement of each association: realised activity, advance, balance, refund.
+
+Pure, like `finance`: frozen values in, frozen values out, Decimal half-up to the cent, no I/O,
+no clock. 004, every annex, « Modalités de versement »: 70 % after the amendment is signed; « le
+solde [...] dans la limite de 30 % de la subvention annuelle et au vu du nombre d'accompagnements
+réalisés au 31 décembre de l'année N » ; « si [...] le montant de la subvention versée est
+supérieur au taux de réalisation, l'association sera amenée à effectuer un remboursement ».
+
+Acarlogi 2026 (INTERFACES.md): S = 148 625,00, A = 104 037,50, R = 98 511,00 → balance 0,00,
+refund 5 526,50, rate 0,6628. Every reading of DOMAIN §5 is a `SettlementRules` field, loaded
+from `conventions/solde.yaml`.
+"""
+
+from __future__ import annotations
+
+import calendar as stdlib_calendar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+from engine.activity import ActivityMeasure, Register, Result
+from engine.calendar import Counting, HolidayCalendar, days_in_month, deadline
+from engine.errors import FslError
+from engine.finance import Block, Table
+from engine.model import GROUPS, Departement, Measure, Period
+from engine.money import to_cent
+
+ZERO = Decimal("0.00")
+
+
+class MonthCount(Enum):
+    ONE_DAY = "un_jour"  # a month counts when the measure runs at least one day of it
+    WHOLE = "mois_entier"  # only months covered from the 1st to the last day
+
+
+class CapScope(Enum):
+    MEASURE = "par_mesure"  # each amount of the annex capped at its « subvention maximum »
+    ASSOCIATION = "association"  # only the association's total capped at its subsidy
+
+
+class Status(Enum):
+    CALCULE = "calcule"
+    GRILLE_ABSENTE = "grille_absente"
+
+
+@dataclass(frozen=True)
+class SettlementRules:
+    """The readings of DOMAIN §5, each from `conventions/solde.yaml` with its `source`."""
+
+    month_count: MonthCount
+    points: Mapping[Measure, Mapping[str, int]]
+    cap: CapScope
+    dsf_rate: str
+    closed_door_rate: str
+    fal_rate: str
+    gla_rate: str
+    gla_min_days: int
+    rate_decimals: int
+    advance_months: int
+    advance_extend: bool
+    holidays_country: str
+    balance_due: tuple[int, int]  # (month, day) of year N+1
+    clause: str  # the payment clause as the annexes word it, quoted by the letters
+    sources: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Realised:
+    """One amount of the annex: the quantity done, its amount, the annex's maximum, what counts."""
+
+    group: str
+    quantity: Decimal  # points × months, acts, days of occupancy or housing-months
+    unit: str
+    amount: Decimal
+    maximum: Decimal
+    counted: Decimal
+
+
+@dataclass(frozen=True)
+class Settlement:
+    association: str
+    status: Status
+    subsidy: Decimal
+    advance: Decimal
+    estimated: bool
+    realised: tuple[Realised, ...] | None = None
+    total: Decimal | None = None
+    rate: Decimal | None = None
+    balance: Decimal | None = None
+    refund: Decimal | None = None
+
+    def counted(self, group: str) -> Decimal:
+        return next((r.counted for r in self.realised or () if r.group == group), ZERO)
+
+
+@dataclass(frozen=True)
+class AdvanceDue:
+    """The 70 % of an amendment whose signature date is known, and the day it is due."""
+
+    association: str
+    signed_on: date
+    amount: Decimal
+    due: date
+
+
+def settle_year(table: Table, register: Register, dep: Departement,
+                rules: SettlementRules) -> tuple[Settlement, ...]:
+    """One settlement per association of the year's table, in the table's order."""
+    known = {b.association.slug for b in table.blocks}
+    strangers = sorted(register.received - known)
+    if strangers:
+        raise FslError(f"activité reçue pour une association sans subvention {table.year} : "
+                       f"{', '.join(strangers)}")
+    parts, nothing = register.by_association(), Register((), (), frozenset())
+    return tuple(settle(block, parts.get(block.association.slug, nothing), dep, table.period, rules)
+                 for block in table.blocks)
+
+
+def settle(block: Block, register: Register, dep: Departement, period: Period,
+           rules: SettlementRules) -> Settlement:
+    """Settle one association (`register` holds its activity only)."""
+    slug, subsidy, advance = block.association.slug, block.total, block.advance
+    if slug not in register.received:
+        return Settlement(slug, Status.GRILLE_ABSENTE, subsidy, advance, block.estimated)
+    realised = tuple(_capped(r, rules) for r in realised_amounts(register, dep, period, rules, block.amounts))
+    total = sum((r.counted for r in realised), ZERO)
+    if rules.cap is CapScope.ASSOCIATION:
+        total = min(total, subsidy)
+    balance, refund, rate = payment(subsidy, advance, block.balance_cap, total, rules.rate_decimals)
+    return Settlement(slug, Status.CALCULE, subsidy, advance, block.estimated, realised, total, rate,
+                      balance, refund)
+
+
+def payment(subsidy: Decimal, advance: Decimal, balance_cap: Decimal, total: Decimal,
+            decimals: int) -> tuple[Decimal, Decimal, Decimal]:
+    """Balance, refund and rate of realisation for a realised `total` (DOMAIN §5).
+
+    The balance never takes advance + balance past the subsidy, even when 70 % and 30 % both
+    round up (0,05 € → 0,04 + 0,01).
+    """
+    cap = min(balance_cap, subsidy - advance)
+    return (min(max(total - advance, ZERO), cap), max(advance - total, ZERO),
+            realisation_rate(total, subsidy, decimals))
+
+
+def realisation_rate(total: Decimal, subsidy: Decimal, decimals: int) -> Decimal:
+    """R / S, half-up to `decimals` places (0 when there is no subsidy)."""
+    step = Decimal(1).scaleb(-decimals)
+    return (total / subsidy).quantize(step, ROUND_HALF_UP) if subsidy else Decimal(0).quantize(step)
+
+
+def _capped(realised: Realised, rules: SettlementRules) -> Realised:
+    if rules.cap is CapScope.MEASURE:
+        counted = min(realised.amount, realised.maximum)
+    else:
+        counted = realised.amount
+    return Realised(realised.group, realised.quantity, realised.unit, realised.amount,
+                    realised.maximum, counted)
+
+
+def realised_amounts(register: Register, dep: Departement, period: Period, rules: SettlementRules,
+                     maxima: Mapping[str, Decimal]) -> tuple[Realised, ...]:
+    """The realised amount of each group the association is funded for (or did something in)."""
+    quantities = {
+        "asll": (_points_months(register, Measure.ASLL, period, rules), "points × mois", "asll_points", 1),
+        "aml": (_points_months(register, Measure.AML, period, rules), "points × mois", "aml_points", 1),
+        "dsf": (_dsf(register, Result.REALISE, period), "diagnostics", rules.dsf_rate, 1),
+        "portes_closes": (_dsf(register, Result.PORTE_CLOSE, period), "portes closes",
+                          rules.closed_door_rate, 1),
+        "gla": (_housing_months(register, period, rules.gla_min_days), "mois-logements", rules.gla_rate, 12),
+        "fal": (_occupied_days(register, period), "jours d'occupation", rules.fal_rate,
+                _days_in_year(period.year)),
+    }
+    out = []
+    for group in GROUPS:
+        quantity, unit, rate, divisor = quantities[group]
+        maximum = maxima.get(group, ZERO)
+        if quantity or maximum:
+            value = _rate(dep, rate, period)
+            out.append(Realised(group, Decimal(quantity), unit, to_cent(quantity * value / divisor),
+                                maximum, ZERO))
+    return tuple(out)
+
+
+def _rate(dep: Departement, column: str, period: Period) -> Decimal:
+    value = dep.rates[column].in_force(period.start)
+    if value is None:
+        raise FslError(f"aucun taux « {column} » en vigueur au {period.start:%d/%m/%Y}")
+    return value.amount
+
+
+def _points_months(register: Register, measure: Measure, period: Period, rules: SettlementRules) -> int:
+    """Σ points × months run in the period (004 annexe ASLL: GSL 1 point, ASL 2 points a month)."""
+    points = rules.points[measure]
+    return sum(points[m.record.kind] * months_in(m, period.start, period.end, rules.month_count)
+               for m in register.measures if m.measure is measure)
+
+
+def months_run(measure: ActivityMeasure, year: int, count: MonthCount) -> int:
+    """How many months of `year` the measure counts for, from its start to its actual or planned end."""
+    return months_in(measure, date(year, 1, 1), date(year, 12, 31), count)
+
+
+def months_in(measure: ActivityMeasure, begin: date, finish: date, count: MonthCount) -> int:
+    """The months between `begin` and `finish` (a period: from a 1st to a month's end) it counts for."""
+    start, end = measure.record.start, measure.last_day
+    if start is None or end is None:
+        return 0
+    first, last = max(start, begin), min(end, finish)
+    if first > last:
+        return 0
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if count is MonthCount.ONE_DAY:
+        return months + 1
+    return max(0, months + 1 - (first.day != 1) - (last.day != days_in_month(last.year, last.month)))
+
+
+def _in(period: Period, day: date | None) -> bool:
+    return day is not None and period.start <= day <= period.end
+
+
+def _dsf(register: Register, result: Result, period: Period) -> int:
+    """DSF counted in the period of their `date_realisation` (one of N−1 is not counted in N)."""
+    return sum(1 for m in register.measures
+               if m.measure is Measure.DSF and m.result is result and _in(period, m.realised_on))
+
+
+def _occupied_days(register: Register, period: Period) -> int:
+    return sum(o.days for o in register.occupancy
+               if o.measure is Measure.FAL and _in(period, date(o.year, o.month, 1)))
+
+
+def _housing_months(register: Register, period: Period, min_days: int) -> int:
+    return sum(1 for o in register.occupancy
+               if o.measure is Measure.GLA and o.days >= min_days and _in(period, date(o.year, o.month, 1)))
+
+
+def _days_in_year(year: int) -> int:
+    return 366 if stdlib_calendar.isleap(year) else 365
+
+
+def advance_schedule(table: Table, signed: Mapping[str, date], rules: SettlementRules,
+                     holidays: HolidayCalendar) -> tuple[AdvanceDue, ...]:
+    """The 70 % of each amendment signed, due « dans le mois qui suit la signature » (art. 641/642)."""
+    return tuple(
+        AdvanceDue(b.association.slug, signed[b.association.slug], b.advance,
+                   deadline(signed[b.association.slug], rules.advance_months, Counting.MONTHS,
+                            holidays, extend=rules.advance_extend))
+        for b in table.blocks if b.association.slug in signed
+    )
+
+
+def balance_due(year: int, rules: SettlementRules) -> date:
+    """The day the balance of `year` is due (end of Q1 of N+1 by default)."""
+    month, day = rules.balance_due
+    return date(year + 1, month, day)

@@ -1,0 +1,90 @@
+"""The yearly settlement step (`fsl solde`): read the activity folder, settle, write the outputs.
+
+Beside `engine.build`: the CLI parses and calls `settle_folder` then `solde_step`; everything is
+validated (conventions, rules, the whole activity folder) before anything is written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from engine.activity import Register
+from engine.calendar import holiday_calendar
+from engine.checker.registry import _SLUG, DOCUMENTS, read_rows
+from engine.errors import FslError, InputError, InputErrors
+from engine.finance import Table, build_table
+from engine.grid import sheets_for
+from engine.load.activity import load_activity
+from engine.load.settlement_rules import load_settlement_rules
+from engine.model import Conventions
+from engine.render.pdf import MISSING, convert_to_pdf, libreoffice_path
+from engine.render.solde_json import solde_json
+from engine.render.solde_letter import LETTERS_DIR, write_letters
+from engine.render.solde_xlsx import write_solde_xlsx
+from engine.rules import DocumentType
+from engine.settlement import AdvanceDue, Settlement, SettlementRules, advance_schedule, settle_year
+
+
+@dataclass(frozen=True)
+class YearSettlement:
+    year: int
+    table: Table
+    rules: SettlementRules
+    register: Register
+    settlements: tuple[Settlement, ...]
+    schedule: tuple[AdvanceDue, ...]
+
+    def json(self) -> dict:
+        return solde_json(self.year, self.settlements)
+
+
+def settle_folder(conventions: Conventions, year: int, activity: Path) -> YearSettlement:
+    """Read and check everything, then settle: `InputErrors` (nothing computed) on any bad row."""
+    table = build_table(conventions, year)
+    rules = load_settlement_rules(Path(conventions.root))
+    expected = {b.association.slug: sheets_for(b.amounts) for b in table.blocks}
+    register = load_activity(activity, expected, year)
+    signed = amendment_signatures(Path(activity), year)
+    settlements = settle_year(table, register, conventions.departement, rules)
+    holidays = holiday_calendar(rules.holidays_country)
+    return YearSettlement(year, table, rules, register, settlements,
+                          advance_schedule(table, signed, rules, holidays))
+
+
+def amendment_signatures(folder: Path, year: int) -> dict[str, date]:
+    """Day each association's signed amendment of `year` was registered (documents.csv, type avenant)."""
+    path = folder / "documents.csv"
+    if not path.is_file():
+        return {}
+    errors: list[InputError] = []
+    signed: dict[str, date] = {}
+    for row in read_rows(path, DOCUMENTS, errors):
+        if row.cells["type_document"] != DocumentType.AVENANT.value or row.cells["periode"] != str(year):
+            continue
+        slug, day = row.text("association", True, _SLUG), row.day("date_reception", True)
+        if slug and day:
+            signed[slug] = min(day, signed.get(slug, day))
+    if errors:
+        raise InputErrors(errors)
+    return signed
+
+
+def solde_step(conventions: Conventions, result: YearSettlement, stage: Path, pdf: bool) -> list[Path]:
+    """`solde_YEAR.json`, `solde_YEAR.xlsx` and `lettres_solde/solde_YEAR_<slug>.docx` (and PDF)."""
+    year = result.year
+    json_path = stage / f"solde_{year}.json"
+    json_path.write_text(json.dumps(result.json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    xlsx = stage / f"solde_{year}.xlsx"
+    write_solde_xlsx(conventions, year, result.settlements, result.schedule, xlsx)
+    associations = {a.slug: a for a in conventions.associations}
+    letters = write_letters(conventions.departement, associations, year, result.settlements,
+                            result.rules, stage / LETTERS_DIR)
+    written = [json_path, xlsx, *letters]
+    if pdf and letters:
+        if libreoffice_path() is None:
+            raise FslError(MISSING)
+        written += convert_to_pdf(letters, stage / LETTERS_DIR)
+    return written
