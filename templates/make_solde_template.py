@@ -49,7 +49,7 @@ def _detail(document, headings: list, cells: list) -> None:
 
 
 def build() -> Path:
-    write_normalized(TARGET, build_bytes(load_yaml(SOURCE).data), TEMPLATE_YEAR)
+    write_normalized(TARGET, build_bytes(load_yaml(SOURCE).data), TEMPLATE_YEAR, typeset=False)
     return TARGET
 
 

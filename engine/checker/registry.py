@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from engine.activity import ACTIVITY_COLUMNS
 from engine.errors import InputError, InputErrors
 from engine.load.csvtext import csv_records
 from engine.load.textfile import CSV_HINT, control_message, read_text
@@ -37,9 +38,8 @@ MEASURES = ("mesure_id", "association", "dispositif", "type", "territoire", "dat
 DOCUMENTS = ("document_id", "mesure_id", "association", "type_document", "periode", "date_reception",
              "fichier", "signataires_declares")
 EVENTS = ("mesure_id", "type_evenement", "date", "commentaire")
-ACTIVITY = ("date_fin_reelle", "resultat", "date_realisation")
-"""Optional `mesures.csv` columns of the activity register (INTERFACES.md), read by engine.load.activity."""
-MEASURES_OPTIONAL = ("menage", *ACTIVITY)  # menage: keyed pseudonym of the household, never a name
+HOUSEHOLD = ("menage",)  # keyed pseudonym of the household (overlap rules), never a name
+MEASURES_OPTIONAL = (*HOUSEHOLD, *ACTIVITY_COLUMNS)  # the activity register's columns (engine.load.activity)
 OCCUPANCY = ("association", "dispositif", "logement_id", "mois", "jours_occupes")
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -282,7 +282,7 @@ def _measure(row: Row) -> MeasureRecord | None:
         decision=row.day("date_decision"), start=row.day("date_debut"),
         months=row.number("duree_mois", 1, 60), renews=row.text("renouvellement_de", False, _ID),
         hearing=row.day("date_audience"), motif=(row.text("motif") or "").lower(),
-        household=row.text("menage", False, _ID, "a3f9c2") or "",
+        household=(row.text("menage", False, _ID, "a3f9c2") if "menage" in row.cells else None) or "",
     )
     if measure is not None:
         _check_kind(row, measure, values["kind"])

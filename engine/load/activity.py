@@ -25,7 +25,7 @@ from engine.activity import (
     Result,
 )
 from engine.calendar import days_in_month
-from engine.checker.registry import _ID, _SLUG, MEASURES, Row, _measure, _shown, read_rows
+from engine.checker.registry import _ID, _SLUG, HOUSEHOLD, MEASURES, Row, _measure, _shown, read_rows
 from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
 from engine.load.grid import read_grid
@@ -34,7 +34,6 @@ from engine.model import Measure
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 POINTS_NEED_TYPE = (Measure.ASLL, Measure.AML)
 _OCCUPANCY_BY_NAME = {m.value: m for m in OCCUPANCY_MEASURES}
-HOUSEHOLD = ("menage",)  # INTERFACES.md: optional keyed pseudonym; accepted, not needed to settle
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from engine.checker.examples.dsf import DSF_FAULTS, dsf
 from engine.checker.examples.fal import FAL_FAULTS, fal, over_cap
 from engine.checker.examples.pki import Kit, ca_pem, make_kit
 from engine.checker.examples.plan import FileSpec, Plan
-from engine.checker.registry import DOCUMENTS, EVENTS, MEASURES, MEASURES_OPTIONAL, OCCUPANCY
+from engine.checker.registry import DOCUMENTS, EVENTS, HOUSEHOLD, MEASURES, OCCUPANCY
 
 ASSOCIATIONS = (
     "acarlogi", "habitat-insertion", "droit-au-travail", "la-sauvegarde-du-nord", "immobiliere-sociale-62",
@@ -92,7 +92,7 @@ def _association_documents(plan: Plan, names: tuple[str, ...]) -> None:
 def write(plan: Plan, kit: Kit, folder: Path, meta: dict) -> None:
     files = folder / "fichiers"
     files.mkdir(parents=True, exist_ok=True)
-    _csv(folder / "mesures.csv", MEASURES + MEASURES_OPTIONAL, plan.measures)
+    _csv(folder / "mesures.csv", MEASURES + HOUSEHOLD, plan.measures)
     _csv(folder / "documents.csv", DOCUMENTS, plan.documents)
     _csv(folder / "evenements.csv", EVENTS, sorted(plan.events, key=lambda e: (e["mesure_id"], e["date"])))
     if plan.occupancy:
