@@ -23,9 +23,11 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 install-dev: $(DEVSTAMP)
 
-# LibreOffice pour les PDF : installé quand c'est possible (root + apt-get), sinon ignoré.
+# LibreOffice (Writer pour les PDF, Calc pour recalculer les classeurs dans les tests) et poppler :
+# installés quand c'est possible (root + apt-get) et qu'il en manque un, sinon ignoré.
 libreoffice:
-	@command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || \
+	@{ command -v soffice >/dev/null 2>&1 && [ -e /usr/lib/libreoffice/program/libsclo.so ] && \
+	   command -v pdftotext >/dev/null 2>&1; } || \
 	  { if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	        libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core fonts-liberation poppler-utils >/dev/null) || \
