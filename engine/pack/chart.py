@@ -7,16 +7,11 @@ euros (a chart needs no cents; the table of annexe 3 carries them).
 
 from __future__ import annotations
 
-import io
-from decimal import ROUND_HALF_UP, Decimal
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from decimal import Decimal
 
 from engine.finance import Table
 from engine.model import Departement, Measure
-from engine.money import NBSP, format_count
+from engine.render.euro_chart import euro_axis, new_axes, png_bytes, whole_euros
 
 MEASURES = (Measure.ASLL, Measure.AML, Measure.DSF, Measure.GLA, Measure.FAL)
 COLOURS = {Measure.ASLL: "#1f4e79", Measure.AML: "#5b9bd5", Measure.DSF: "#c55a11",
@@ -44,31 +39,12 @@ def chart_png(dep: Departement, table: Table) -> bytes:
     """Horizontal stacked bars, one per territory, one colour per measure."""
     data = amounts_by_territory(dep, table)
     names = list(data)
-    figure = Figure(figsize=(SIZE_CM[0] / 2.54, SIZE_CM[1] / 2.54), dpi=DPI)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
+    figure, axes = new_axes(SIZE_CM, DPI)
     left = [0] * len(names)
     for measure in MEASURES:
-        values = [_euros(data[name][measure]) for name in names]
+        values = [whole_euros(data[name][measure]) for name in names]
         axes.barh(names, values, left=left, color=COLOURS[measure], label=measure.value, height=0.65)
         left = [a + b for a, b in zip(left, values, strict=True)]
-    _style(axes)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def _euros(amount: Decimal) -> int:
-    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def _style(axes) -> None:
-    axes.invert_yaxis()
-    axes.tick_params(labelsize=7)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{format_count(int(x))}{NBSP}€"))
-    axes.grid(axis="x", linewidth=0.4, color="#bbbbbb")
-    axes.set_axisbelow(True)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
+    euro_axis(axes)
     axes.legend(fontsize=7, ncols=5, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return png_bytes(figure)
