@@ -159,3 +159,22 @@ def test_cli_exit_0_without_error(tmp_path: Path) -> None:
     on_time = DOCUMENT.replace("2026-03-20", "2026-03-10")
     done = _fsl("check", str(folder(tmp_path, documents=(on_time,))), "--as-of", "2026-03-21")
     assert done.returncode == 0 and "0 erreur(s)" in done.stdout
+
+
+def test_occupation_csv_is_read_by_the_settlement_reader_with_located_errors(tmp_path: Path) -> None:
+    # issue 8 « one loader »: fsl check reads occupation.csv through engine.load.activity
+    root = folder(tmp_path)
+    rows = ["acarlogi;GLA;L-1;2026-03;31", "acarlogi;GLA;L-1;2026-04;trente", "acarlogi;ASLL;L-2;2026-03;5",
+            "acarlogi;GLA;L-1;2026-03;30"]
+    (root / "occupation.csv").write_text(
+        "association;dispositif;logement_id;mois;jours_occupes\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    errors = errors_of(root)
+    assert any("occupation.csv:3:" in e and "jours_occupes" in e for e in errors), errors
+    assert any("occupation.csv:4:" in e and "dispositif" in e for e in errors), errors
+    assert any("occupation.csv:5:" in e and "déjà compté" in e for e in errors), errors
+    rows = rows[:1]
+    (root / "occupation.csv").write_text(
+        "association;dispositif;logement_id;mois;jours_occupes\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    [record] = load_submission(root).occupancy
+    assert (record.association, record.measure, record.month, record.days, record.line) == \
+        ("acarlogi", Measure.GLA, (2026, 3), 31, 2)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from engine.activity import ACTIVITY_COLUMNS
+from engine.activity import ACTIVITY_COLUMNS, OCCUPANCY_COLUMNS
 from engine.errors import InputError, InputErrors
 from engine.load.csvtext import csv_records
 from engine.load.textfile import CSV_HINT, control_message, read_text
@@ -40,7 +40,7 @@ DOCUMENTS = ("document_id", "mesure_id", "association", "type_document", "period
 EVENTS = ("mesure_id", "type_evenement", "date", "commentaire")
 HOUSEHOLD = ("menage",)  # keyed pseudonym of the household (overlap rules), never a name
 MEASURES_OPTIONAL = (*HOUSEHOLD, *ACTIVITY_COLUMNS)  # the activity register's columns (engine.load.activity)
-OCCUPANCY = ("association", "dispositif", "logement_id", "mois", "jours_occupes")
+OCCUPANCY = OCCUPANCY_COLUMNS
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -220,7 +220,7 @@ def load_submission(folder: Path, reference: Reference | None = None) -> Submiss
     events_path = folder / "evenements.csv"
     events = _events(events_path, known, errors) if os.path.lexists(events_path) else []
     occupancy_path = folder / "occupation.csv"
-    occupancy = _occupancy(occupancy_path, errors) if os.path.lexists(occupancy_path) else []
+    occupancy = _occupancy(occupancy_path, errors, reference) if os.path.lexists(occupancy_path) else []
     if errors:
         shown = errors[:MAX_ERRORS]
         if len(errors) > MAX_ERRORS:
@@ -403,33 +403,12 @@ def _required_file(path: Path, columns: tuple[str, ...], errors: list[InputError
     return read_rows(path, columns, errors, optional)
 
 
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
+def _occupancy(path: Path, errors: list[InputError], reference: Reference | None) -> list[OccupancyRecord]:
+    """occupation.csv (INTERFACES.md, activity register) through the settlement's own reader."""
+    from engine.load.activity import read_occupancy  # imports this module: loaded when needed
 
-def _occupancy(path: Path, errors: list[InputError]) -> list[OccupancyRecord]:
-    """occupation.csv (INTERFACES.md, activity register), read here for the vacancy rules until the
-    settlement's general loader reads it: association; dispositif (FAL, GLA); logement_id; mois
-    (AAAA-MM); jours_occupes (days occupied that month, paid vacancy included)."""
-    records, seen = [], {}
-    for row in read_rows(path, OCCUPANCY, errors):
-        before = len(row.errors)
-        association = row.text("association", True, _SLUG, "acarlogi")
-        measure = row.choice("dispositif", Measure)
-        housing = row.text("logement_id", True, _ID, "L-0001")
-        month = row.text("mois", True, _MONTH, "2026-03")
-        days = row.number("jours_occupes", 0, 31)
-        if days is None and not row.cells["jours_occupes"]:
-            row.error("jours_occupes", "valeur obligatoire absente (exemple : 31)")
-        if measure is not None and measure not in (Measure.FAL, Measure.GLA):
-            row.error("dispositif", f"« {measure.value} » : attendu FAL ou GLA")
-        if len(row.errors) > before:
-            continue
-        key = (association, measure, housing, month)
-        if key in seen:
-            row.error("mois", f"logement {housing}, mois {month} en double (déjà ligne {seen[key]})")
-            continue
-        seen[key] = row.line
-        year, number = _MONTH.fullmatch(month).groups()
-        records.append(OccupancyRecord(association=association, measure=measure, housing=housing,
-                                       month=(int(year), int(number)), days=days, line=row.line))
-    return records
+    known = reference.associations if reference is not None else None
+    return [OccupancyRecord(association=o.association, measure=o.measure, housing=o.housing,
+                            month=(o.year, o.month), days=o.days, line=int(o.where.rsplit(":", 1)[1]))
+            for o in read_occupancy(path, errors, known)]

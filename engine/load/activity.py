@@ -40,7 +40,7 @@ _OCCUPANCY_BY_NAME = {m.value: m for m in OCCUPANCY_MEASURES}
 class Scope:
     """What a row may say: a grid belongs to one association, one year and (per sheet) one measure."""
 
-    associations: Collection[str]
+    associations: Collection[str] | None  # None: not known here (fsl check without conventions)
     year: int | None = None
     association: str | None = None
     measure: Measure | None = None
@@ -150,7 +150,7 @@ def _result(row: Row) -> Result | None:
 
 
 def _check_scope(row: Row, scope: Scope, association: str, measure: Measure) -> None:
-    if association not in scope.associations:
+    if scope.associations is not None and association not in scope.associations:
         row.error("association", f"« {_shown(association)} » n'est pas une association des conventions")
     elif scope.association is not None and association != scope.association:
         row.error("association", f"ligne de « {_shown(association)} » dans la grille de "
@@ -195,6 +195,15 @@ def _check_year(row: Row, year: int | None, days: Iterable[tuple[str, date | Non
     return flagged
 
 
+def read_occupancy(path: Path, errors: list[InputError],
+                   associations: Collection[str] | None = None) -> list[Occupancy]:
+    """occupation.csv alone, as `fsl check` reads it beside its register (one reader, issue 8);
+    a housing-month twice is an error."""
+    records = _occupancy(read_rows(path, OCCUPANCY_COLUMNS, errors), Scope(associations))
+    errors += _duplicates([], records)
+    return records
+
+
 def _occupancy(rows: Iterable[Row], scope: Scope) -> list[Occupancy]:
     records = []
     for row in rows:
@@ -236,7 +245,7 @@ def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
                                          cells["jours_occupes"])
     measure = _OCCUPANCY_BY_NAME.get(cells["dispositif"])
     if (measure is None or not days.isdigit() or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
-            or association not in scope.associations
+            or (scope.associations is not None and association not in scope.associations)
             or scope.association not in (None, association) or scope.measure not in (None, measure)):
         return None
     year, number = int(month[:4]), int(month[5:7])
