@@ -68,9 +68,9 @@ def unpack_zip(stream, folder: Path) -> Path:
 def _member_path(member: zipfile.ZipInfo) -> PurePosixPath:
     name = member.filename.replace("\\", "/")
     path = PurePosixPath(name)
-    mode = member.external_attr >> 16
-    if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-        raise FslError(f"archive refusée : {name} est un lien ou un fichier spécial")
     if path.is_absolute() or ".." in path.parts or (path.parts and ":" in path.parts[0]) or not path.parts:
         raise FslError(f"archive refusée : {name} sort du dossier de dépôt")
+    kind = stat.S_IFMT(member.external_attr >> 16)  # 0 when the archiver wrote no Unix type
+    if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+        raise FslError(f"archive refusée : {name} est un lien ou un fichier spécial")
     return path
