@@ -255,3 +255,70 @@ def test_serve_binds_to_localhost_only(monkeypatch, capsys):
     assert main(["serve", "--port", "8123"]) == 0
     assert seen == {"host": "127.0.0.1", "port": 8123}
     assert "ouvrez http://127.0.0.1:8123/" in capsys.readouterr().out
+
+
+GRIDS = PROJECT_ROOT / "examples" / "activite-2026"
+
+
+def _grids_zip(folder: Path, break_cell: bool = False) -> bytes:
+    """The example's filled grids (XLSX only), one of them with « douze » in a number cell."""
+    from openpyxl import load_workbook
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.glob("grille_activite_*.xlsx")):
+            data = path.read_bytes()
+            if break_cell and "apsa" in path.name:
+                book = load_workbook(io.BytesIO(data))
+                sheet = next(s for s in book.worksheets[1:] if s.max_row >= 2 and s.title != "DSF"
+                             and any(c.value == "duree_mois" for c in s[1]))
+                column = next(c.column_letter for c in sheet[1] if c.value == "duree_mois")
+                sheet[f"{column}2"] = "douze"
+                out = io.BytesIO()
+                book.save(out)
+                data = out.getvalue()
+                _grids_zip.broken = f"{path.name}:{sheet.title}!{column}2"
+            archive.writestr(f"grilles/{path.name}", data)
+    return buffer.getvalue()
+
+
+def test_settlement_from_a_zip_of_grids_shows_the_rows_and_writes_the_letters(site):
+    from engine.settlement import Status
+    from engine.solde import settle_folder
+    from engine.validation import load_conventions
+
+    client, conventions, output = site
+    grids = Path(output.parent / "grilles")
+    grids.mkdir()
+    for path in GRIDS.glob("grille_activite_*.xlsx"):
+        (grids / path.name).write_bytes(path.read_bytes())
+    expected = settle_folder(load_conventions(conventions).conventions, 2026, grids)
+    apsa = next(s for s in expected.settlements if s.association == "apsa-du-pas-de-calais")
+    assert apsa.status is Status.CALCULE
+    token = _form(client.get(ACARLOGI).get_data(as_text=True))["csrf_token"]
+    response = client.post("/annee/2026/solde", content_type="multipart/form-data",
+                           data={"csrf_token": token, "archive": (io.BytesIO(_grids_zip(GRIDS)), "g.zip")})
+    html = response.get_data(as_text=True).translate(SPACES)
+    assert response.status_code == 200, html
+    from engine.money import format_eur
+    row = re.search(r'id="solde-apsa-du-pas-de-calais".*?</tr>', html, re.S)[0]
+    for amount in (apsa.subsidy, apsa.advance, apsa.total, apsa.balance, apsa.refund):
+        assert format_eur(amount).translate(SPACES) in row
+    assert (output / "2026" / "solde_2026.xlsx").is_file()
+    assert "lettres_solde/solde_2026_apsa-du-pas-de-calais.docx" in html
+    letter = client.get("/annee/2026/fichiers/lettres_solde/solde_2026_apsa-du-pas-de-calais.docx")
+    assert letter.status_code == 200 and letter.data[:2] == b"PK"
+
+
+def test_settlement_cell_errors_name_file_sheet_and_cell_and_nothing_is_written(site):
+    client, _, output = site
+    token = _form(client.get(ACARLOGI).get_data(as_text=True))["csrf_token"]
+    archive = _grids_zip(GRIDS, break_cell=True)
+    response = client.post("/annee/2026/solde", content_type="multipart/form-data",
+                           data={"csrf_token": token, "archive": (io.BytesIO(archive), "g.zip")})
+    html = response.get_data(as_text=True).translate(SPACES)
+    assert response.status_code == 422
+    errors = re.findall(r"<li>([^<]*)</li>", re.search(r'id="erreurs-cellules">(.*?)</ul>', html, re.S)[1])
+    assert any(e.startswith(_grids_zip.broken + ": duree_mois") and "douze" in e for e in errors), errors
+    assert "fsl-grilles-" not in html  # the temporary upload folder is not shown
+    assert not (output / "2026").exists()

@@ -27,7 +27,8 @@ SPACES = str.maketrans({"\u202f": " ", "\xa0": " "})
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not (Path(CHROMIUM).is_file() and Path(CHROMEDRIVER).is_file()),
-                       reason="chromium et chromium-driver absents (apt-get install chromium chromium-driver)"),
+                       reason="chromium et chromium-driver absents "
+                              "(apt-get install chromium chromium-driver)"),
 ]
 webdriver = pytest.importorskip("selenium.webdriver")
 pytest.importorskip("flask")
@@ -121,7 +122,8 @@ def test_list_edit_refuse_build_download_and_check(server, browser, tmp_path):
     field.send_keys("trente")
     browser.find_element(By.ID, "enregistrer-2026-0").click()
     refused = _text(browser, "#erreur-2026-0-asll_points")
-    assert "allocations[1].lignes[0].asll_points: trouvé le texte « trente », attendu un nombre entier" in refused
+    assert "allocations[1].lignes[0].asll_points: trouvé le texte « trente », attendu un nombre entier" \
+        in refused
     assert _text(browser, "#total-2026") == "149 656,40 €"  # nothing saved
 
     browser.get(base + "/annee/2026")
@@ -168,3 +170,15 @@ def test_list_edit_refuse_build_download_and_check(server, browser, tmp_path):
     assert (f"{expected.measures} mesure(s), {expected.documents} pièce(s), {expected.errors} erreur(s), "
             f"{expected.warnings} avertissement(s)") in summary
     _shot(browser, "web-controle.png", tmp_path)
+
+    grids = tmp_path / "grilles.zip"
+    with zipfile.ZipFile(grids, "w") as out:
+        for item in sorted((PROJECT_ROOT / "examples" / "activite-2026").glob("grille_activite_*.xlsx")):
+            out.write(item, f"grilles/{item.name}")
+    browser.get(base + "/annee/2026/solde")
+    browser.find_element(By.CSS_SELECTOR, "input[name=archive]").send_keys(str(grids))
+    browser.find_element(By.ID, "bouton-solder").click()
+    row = _text(browser, "#solde-apsa-du-pas-de-calais")
+    assert row.startswith("A.P.S.A. du Pas-de-Calais calculé 290 170,20 €"), row
+    assert "solde_2026.xlsx" in _text(browser, "#fichiers-solde")
+    _shot(browser, "web-solde.png", tmp_path)

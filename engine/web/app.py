@@ -201,6 +201,12 @@ def _routes(app: Flask) -> None:
         path = confined(_year_dir(year), name)
         return send_file(path, as_attachment=True, download_name=path.name)
 
+    @app.route("/annee/<int:year>/solde", methods=["GET", "POST"])
+    def settlement(year: int):
+        if request.method == "GET":
+            return render_template("solde.html", year=year, result=None, errors=(), written=())
+        return _settlement_page(year)
+
     @app.route("/controle", methods=["GET", "POST"])
     def check():
         if request.method == "GET":
@@ -277,6 +283,48 @@ def _check_page():
         report = render_html(result)
     return render_template("controle.html", report=report, result=result, as_of=as_of_text,
                            folder=folder_text)
+
+
+def _settlement_page(year: int):
+    """`fsl solde YEAR --activite DIR`: read and check every grid, settle, then write the table and
+    the letters into output/YEAR with the CLI's output policy; cell errors listed, nothing written."""
+    from engine.render.output import staged
+    from engine.settlement import Status
+    from engine.solde import settle_folder, solde_step
+    conventions = _conventions()
+    upload = request.files.get("archive")
+    folder_text = request.form.get("dossier", "").strip()
+    with tempfile.TemporaryDirectory(prefix="fsl-grilles-") as tmp:
+        if upload is not None and upload.filename:
+            folder = unpack_zip(upload.stream, Path(tmp))
+            shown_root = folder
+        elif folder_text:
+            folder = Path(folder_text).expanduser()
+            shown_root = None
+            if not folder.is_dir():
+                raise FslError(f"{folder_text} : dossier introuvable")
+        else:
+            raise FslError("indiquez un dossier d'activité sur ce poste ou déposez une archive ZIP "
+                           "des grilles")
+        try:
+            result = settle_folder(conventions, year, folder)
+        except InputErrors as exc:
+            errors = [_upload_relative(str(e), shown_root) for e in exc.errors]
+            return render_template("solde.html", year=year, result=None, errors=errors, written=()), 422
+        target = _year_dir(year)
+        with staged(target) as stage:
+            written = [p.relative_to(stage).as_posix()
+                       for p in solde_step(conventions, result, stage, bool(request.form.get("pdf")))]
+    names = {a.slug: a.name for a in conventions.associations}
+    return render_template("solde.html", year=year, result=result, errors=(), written=written, names=names,
+                           computed=Status.CALCULE)
+
+
+def _upload_relative(text: str, root: Path | None) -> str:
+    """An error's text with the temporary upload folder left out (`grille_….xlsx:ASLL!C12: …`)."""
+    if root is None:
+        return text
+    return text.replace(f"{root}/", "").replace(str(root), ".")
 
 
 # --- errors: a French sentence, never a traceback -------------------------------------------
