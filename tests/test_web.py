@@ -322,3 +322,38 @@ def test_settlement_cell_errors_name_file_sheet_and_cell_and_nothing_is_written(
     assert any(e.startswith(_grids_zip.broken + ": duree_mois") and "douze" in e for e in errors), errors
     assert "fsl-grilles-" not in html  # the temporary upload folder is not shown
     assert not (output / "2026").exists()
+
+
+def test_signatory_and_address_are_one_line_each_and_an_empty_name_is_refused(site):
+    client, conventions, _ = site
+    path = conventions / "associations" / "acarlogi.yaml"
+    before = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    identity = ACARLOGI + "/identite"
+    page = client.get(ACARLOGI).get_data(as_text=True)
+    response = client.post(identity, data={**_form(page), "nom": "Acarlogi", "adresse": "",
+                                           "signataire_qualite": "La Présidente",
+                                           "signataire_nom": "Marie DUPONT"})
+    assert response.status_code == 302
+    after = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+    assert changed == [7]
+    assert after[7] == 'signataire: {qualite: "La Présidente", nom: "Marie DUPONT"}\n'
+    row = re.search(r'id="assoc-acarlogi".*?</tr>',
+                    client.get("/annee/2026/associations").get_data(as_text=True), re.S)[0]
+    assert "signataire inconnu" not in row
+
+    page = client.get(ACARLOGI).get_data(as_text=True)
+    response = client.post(identity, data={**_form(page), "nom": "Acarlogi",
+                                           "adresse": "12 rue de la Paix, 62000 Arras"})
+    assert response.status_code == 302
+    added = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert added == [*after[:3], 'adresse: "12 rue de la Paix, 62000 Arras"\n', *after[3:]]
+
+    page = client.get(ACARLOGI).get_data(as_text=True)
+    response = client.post(identity, data={**_form(page), "nom": "",
+                                           "adresse": "12 rue de la Paix, 62000 Arras"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    beside = re.search(r'id="erreur-nom">([^<]*)', html)[1]
+    assert "acarlogi.yaml:3: nom: le texte «  » est trop court" in beside
+    assert path.read_text(encoding="utf-8").splitlines(keepends=True) == added

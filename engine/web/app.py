@@ -173,6 +173,30 @@ def _routes(app: Flask) -> None:
                  for c in COLUMNS if f"col_{c}" in request.form}
         return _association_page(year, slug, errors=result.errors, typed=typed, status=422)
 
+    @app.post("/annee/<int:year>/associations/<slug>/identite")
+    def identity_edit(year: int, slug: str):
+        from engine.load.yamlfile import load_yaml
+        from engine.web.edit import association_file, signatory_yaml
+        root = app.config["FSL_CONVENTIONS"]
+        doc = load_yaml(association_file(root, slug))
+        form = request.form
+        changes = [Change(("nom",), form.get("nom", ""))]
+        address = form.get("adresse", "").strip()
+        if ("adresse",) in doc.lines or address:
+            changes.append(Change(("adresse",), address, insert_after=("nom",)))
+        title, name = form.get("signataire_qualite", "").strip(), form.get("signataire_nom", "").strip()
+        if title or name:
+            changes.append(Change(("signataire",), f"{title} {name}", yaml=signatory_yaml(title, name)))
+        try:
+            result = edit_association(root, slug, form.get("sha256", ""), changes)
+        except StaleForm as exc:
+            return _association_page(year, slug, stale=str(exc), status=409)
+        if result.saved:
+            return redirect(url_for("association", year=year, slug=slug,
+                                    enregistre=len(result.changed_lines)))
+        typed = {key: form.get(key, "") for key in ("nom", "adresse", "signataire_qualite", "signataire_nom")}
+        return _association_page(year, slug, errors=result.errors, typed=typed, status=422)
+
     @app.get("/annee/<int:year>")
     def year_page(year: int):
         conventions = _conventions()

@@ -42,6 +42,10 @@ class Change:
 
     path: JsonPath
     text: str
+    yaml: str | None = None
+    """The value's YAML text when the page built it (the signatory's one-line `{qualite: …, nom: …}`)."""
+    insert_after: JsonPath | None = None
+    """A top-level key absent from the file is added on one new line after this key's line."""
 
     @property
     def field(self) -> str:
@@ -80,6 +84,11 @@ def identity_path(name: str) -> JsonPath:
     return (name,)
 
 
+def signatory_yaml(title: str, name: str) -> str:
+    """`{qualite: "La Présidente", nom: "Marie DUPONT"}`: a signatory on the one line of its key."""
+    return f"{{qualite: {yaml_scalar(title.strip(), False)}, nom: {yaml_scalar(name.strip(), False)}}}"
+
+
 def yaml_scalar(text: str, count: bool) -> str:
     """The YAML text of what was typed: a count of digits stays plain (`36`), anything else is a
     double-quoted string (the validator then says what is wrong with it, in its own words)."""
@@ -92,11 +101,22 @@ def apply_changes(text: str, doc, changes: list[Change]) -> tuple[str, tuple[int
     """`text` with each change's value replaced on its own line; the numbers of the lines changed."""
     lines = text.splitlines(keepends=True)
     changed = []
-    for change in changes:
+    for change in sorted(changes, key=lambda c: c.path not in doc.lines):  # insertions last
         typed = change.text.strip()
         if len(typed) > MAX_VALUE_LENGTH or any(ord(c) < 32 for c in typed):
             raise InputError(f"valeur refusée : une seule ligne de {MAX_VALUE_LENGTH} caractères au plus",
                              doc.path, None, change.field)
+        if change.path not in doc.lines and change.insert_after in doc.lines and len(change.path) == 1:
+            after = doc.line_of(change.insert_after)
+            if not re.match(rf"^{re.escape(str(change.insert_after[-1]))}:", lines[after - 1]) \
+                    or _continued(lines, after, 0):
+                raise InputError("champ absent du fichier : à ajouter dans le fichier lui-même",
+                                 doc.path, after, change.field)
+            ending = "\r\n" if lines[after - 1].endswith("\r\n") else "\n"
+            value = change.yaml or yaml_scalar(typed, count=False)
+            lines.insert(after, f"{change.path[0]}: {value}{ending}")
+            changed.append(after + 1)
+            continue
         if change.path not in doc.lines:
             raise InputError("champ absent du fichier : à ajouter dans le fichier lui-même",
                              doc.path, doc.line_of(change.path), change.field)
@@ -108,7 +128,7 @@ def apply_changes(text: str, doc, changes: list[Change]) -> tuple[str, tuple[int
                 or _continued(lines, number, lines[number - 1].index(str(key))):
             raise InputError("ce champ n'est pas sur une ligne « clé: valeur » simple : à modifier dans le "
                              "fichier lui-même", doc.path, number, change.field)
-        value = yaml_scalar(typed, count=key in COLUMNS)
+        value = change.yaml or yaml_scalar(typed, count=key in COLUMNS)
         if value == match.group(2):
             continue
         lines[number - 1] = f"{match.group(1)}{value}{match.group(3) or ''}{match.group(4) or ''}"
