@@ -357,3 +357,12 @@ def test_signatory_and_address_are_one_line_each_and_an_empty_name_is_refused(si
     beside = re.search(r'id="erreur-nom">([^<]*)', html)[1]
     assert "acarlogi.yaml:3: nom: le texte «  » est trop court" in beside
     assert path.read_text(encoding="utf-8").splitlines(keepends=True) == added
+
+
+def test_a_page_asked_for_under_another_host_name_is_refused(site):
+    """DNS rebinding: evil.example pointed at 127.0.0.1 must not read a page nor get a token."""
+    client, _, _ = site
+    response = client.get("/annee/2026/associations", headers={"Host": "evil.example:8062"})
+    assert response.status_code == 400
+    assert "Adresse refusée" in response.get_data(as_text=True)
+    assert client.get("/annee/2026/associations", headers={"Host": "127.0.0.1:8062"}).status_code == 200

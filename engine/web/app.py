@@ -120,7 +120,20 @@ def _measures(association, year: int, block) -> list[str]:
 
 # --- pages -------------------------------------------------------------------------------------
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+
+
+def _check_host() -> None:
+    """Only a page asked for as 127.0.0.1 or localhost is served: a site that points its own name
+    at 127.0.0.1 (DNS rebinding) would otherwise read the pages and post forms as if it were here."""
+    host = request.host.rsplit(":", 1)[0] if not request.host.startswith("[") else request.host
+    if host not in LOCAL_HOSTS:
+        abort(400, description="Adresse refusée : ouvrez l'interface par http://127.0.0.1 (ce poste "
+                               "seulement).")
+
+
 def _routes(app: Flask) -> None:
+    app.before_request(_check_host)
     app.before_request(_check_csrf)
 
     @app.get("/")
