@@ -137,6 +137,9 @@ def test_year_build_list_and_confined_download(site, tmp_path):
     assert "Aucun fichier" in page and "--final" in page
     token = _form(client.get(ACARLOGI).get_data(as_text=True).translate(SPACES))["csrf_token"]
     response = client.post("/annee/2026/produire", data={"csrf_token": token})
+    assert response.status_code == 303
+    client.application.config["FSL_JOBS"].wait()
+    response = client.get(response.location)
     html = response.get_data(as_text=True).translate(SPACES)
     assert response.status_code == 200, html
     assert "fichiers écrits dans" in html
@@ -155,6 +158,8 @@ def test_final_is_refused_while_points_remain(site):
     client, _, output = site
     token = _form(client.get(ACARLOGI).get_data(as_text=True).translate(SPACES))["csrf_token"]
     response = client.post("/annee/2026/produire", data={"csrf_token": token, "final": "1"})
+    client.application.config["FSL_JOBS"].wait()
+    response = client.get(response.location)
     assert response.status_code == 422
     assert "--final refusé : rien n&#39;a été écrit." in response.get_data(as_text=True).translate(SPACES)
     assert not (output / "2026").exists()
@@ -366,3 +371,34 @@ def test_a_page_asked_for_under_another_host_name_is_refused(site):
     assert response.status_code == 400
     assert "Adresse refusée" in response.get_data(as_text=True)
     assert client.get("/annee/2026/associations", headers={"Host": "127.0.0.1:8062"}).status_code == 200
+
+
+def test_a_running_build_refreshes_its_page_and_a_second_one_is_refused(site, monkeypatch, tmp_path):
+    import threading
+
+    import engine.commands.build as build_command
+
+    client, _, _ = site
+    monkeypatch.setenv("FSL_LOG_DIR", str(tmp_path / "logs"))
+    release = threading.Event()
+
+    def slow(args):
+        print("Conversion en PDF…")
+        release.wait(30)
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(build_command, "run", slow)
+    token = _form(client.get(ACARLOGI).get_data(as_text=True))["csrf_token"]
+    first = client.post("/annee/2026/produire", data={"csrf_token": token})
+    running = client.get(first.location).get_data(as_text=True)
+    assert 'http-equiv="refresh"' in running and 'id="en-cours"' in running
+    assert "Conversion en PDF…" in running
+    second = client.post("/annee/2026/produire", data={"csrf_token": token})
+    assert second.status_code == 422 and "déjà en cours" in second.get_data(as_text=True)
+    release.set()
+    client.application.config["FSL_JOBS"].wait()
+    ended = client.get(first.location)
+    html = ended.get_data(as_text=True)
+    assert ended.status_code == 422 and 'http-equiv="refresh"' not in html
+    assert "Erreur interne inattendue (ZeroDivisionError)" in html and "Traceback" not in html
+    assert str(tmp_path / "logs") in html

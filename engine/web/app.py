@@ -8,9 +8,7 @@ a build is `fsl build`'s own `run`, a check is `run_check` and its HTML report.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import hmac
-import io
 import secrets
 import tempfile
 from datetime import date
@@ -27,6 +25,7 @@ from engine.open_points import PointKind, association_points, open_points
 from engine.validation import load_conventions
 from engine.web.edit import Change, StaleForm, count_path, edit_association, sha256_of
 from engine.web.files import confined, output_files
+from engine.web.jobs import Jobs
 from engine.web.uploads import MAX_UPLOAD_BYTES, unpack_zip
 
 COLUMN_LABELS = {
@@ -51,6 +50,7 @@ def create_app(conventions: Path, output: Path, year: int | None = None) -> Flas
         FSL_CONVENTIONS=Path(conventions).resolve(),
         FSL_OUTPUT=Path(output).resolve(),
         FSL_YEAR=year,
+        FSL_JOBS=Jobs(),
     )
     app.jinja_env.filters["eur"] = format_eur
     app.jinja_env.filters["nombre"] = format_count
@@ -216,22 +216,33 @@ def _routes(app: Flask) -> None:
         points = open_points(conventions, year)
         folder = _year_dir(year)
         return render_template("annee.html", year=year, points=points, shown=_shown,
-                               files=output_files(folder), folder=folder, log=None)
+                               files=output_files(folder), folder=folder, job=None)
 
     @app.post("/annee/<int:year>/produire")
     def build(year: int):
+        from engine.cli import os_error_sentence
         from engine.commands import build as build_command
-        final = bool(request.form.get("final"))
         args = argparse.Namespace(year=year, out=_year_dir(year), conventions=app.config["FSL_CONVENTIONS"],
-                                  pdf=bool(request.form.get("pdf")), final=final, details=False, quiet=True)
-        out, err = io.StringIO(), io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            status = build_command.run(args)
+                                  pdf=bool(request.form.get("pdf")), final=bool(request.form.get("final")),
+                                  details=False, quiet=True)
+
+        def on_error(exc: BaseException) -> str:
+            from engine.cli import _internal_error
+            return os_error_sentence(exc) if isinstance(exc, OSError) else _internal_error(exc)
+
+        title = f"Production {year}" + (" (actes définitifs)" if args.final else "")
+        app.config["FSL_JOBS"].start(title, lambda: build_command.run(args), on_error)
+        return redirect(url_for("production", year=year), code=303)
+
+    @app.get("/annee/<int:year>/production")
+    def production(year: int):
+        job = app.config["FSL_JOBS"].current
+        if job is None:
+            return redirect(url_for("year_page", year=year))
         conventions = _conventions()
-        log = (out.getvalue() + err.getvalue()).strip()
+        status = 200 if job.running or job.status == 0 else 422
         return render_template("annee.html", year=year, points=open_points(conventions, year), shown=_shown,
-                               files=output_files(_year_dir(year)), folder=_year_dir(year), log=log,
-                               build_ok=status == 0), (200 if status == 0 else 422)
+                               files=output_files(_year_dir(year)), folder=_year_dir(year), job=job), status
 
     @app.get("/annee/<int:year>/fichiers/<path:name>")
     def download(year: int, name: str):
