@@ -402,3 +402,32 @@ def test_a_running_build_refreshes_its_page_and_a_second_one_is_refused(site, mo
     assert ended.status_code == 422 and 'http-equiv="refresh"' not in html
     assert "Erreur interne inattendue (ZeroDivisionError)" in html and "Traceback" not in html
     assert str(tmp_path / "logs") in html
+
+
+def test_check_writes_the_reminder_letters_of_fsl_relances_to_download(site):
+    from datetime import date
+
+    from engine.checker.reminders import letters
+    from engine.checker.ruleset import load_ruleset
+    from engine.checker.run import run_check
+    from engine.validation import load_conventions
+
+    client, conventions, output = site
+    loaded = load_conventions(conventions).conventions
+    expected = letters(run_check(EXAMPLE, date(2026, 11, 22), load_ruleset()),
+                       {a.slug: a.name for a in loaded.associations})
+    assert expected
+    token = _form(client.get(ACARLOGI).get_data(as_text=True))["csrf_token"]
+    response = client.post("/controle", data={"csrf_token": token, "as_of": "2026-11-22",
+                                              "dossier": str(EXAMPLE), "relances": "1"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Lettres de relance ({len(expected)})" in html
+    folder = output / "relances" / "2026-11-22"
+    assert sorted(p.name for p in folder.glob("*.docx")) == sorted(f"{x.stem}.docx" for x in expected)
+    first = f"/relances/2026-11-22/{expected[0].stem}.docx"
+    assert first in html
+    assert client.get(first).data[:2] == b"PK"
+    assert client.get("/relances/2026-11-22/relances.csv").status_code == 200
+    assert client.get("/relances/2026-11-22/../../2026/x", follow_redirects=True).status_code == 404
+    assert client.get("/relances/pas-une-date/relances.csv").status_code == 404

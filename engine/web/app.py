@@ -255,11 +255,20 @@ def _routes(app: Flask) -> None:
             return render_template("solde.html", year=year, result=None, errors=(), written=())
         return _settlement_page(year)
 
+    @app.get("/relances/<day>/<path:name>")
+    def reminder_download(day: str, name: str):
+        try:
+            as_of = date.fromisoformat(day)
+        except ValueError:
+            abort(404)
+        path = confined(_reminders_dir(as_of), name)
+        return send_file(path, as_attachment=True, download_name=path.name)
+
     @app.route("/controle", methods=["GET", "POST"])
     def check():
         if request.method == "GET":
             return render_template("controle.html", report=None, result=None, as_of=date.today().isoformat(),
-                                   folder="")
+                                   folder="", reminders=None)
         return _check_page()
 
 
@@ -329,8 +338,25 @@ def _check_page():
         reference = conventions_reference(current_app.config["FSL_CONVENTIONS"], ruleset)
         result = run_check(folder, as_of, ruleset, reference=reference)
         report = render_html(result)
+    reminders = _reminders(result, as_of) if request.form.get("relances") else None
     return render_template("controle.html", report=report, result=result, as_of=as_of_text,
-                           folder=folder_text)
+                           folder=folder_text, reminders=reminders)
+
+
+def _reminders(result, as_of: date) -> list[str]:
+    """`fsl relances`' letters for this check, into output/relances/DATE (its output policy)."""
+
+    from engine.checker.reminders import letters
+    from engine.commands.relances import MAIL_MERGE, _departement, write_letters
+    conventions = _conventions()
+    made = letters(result, {a.slug: a.name for a in conventions.associations})
+    write_letters(made, result, _departement(conventions.departement), _reminders_dir(as_of), False)
+    return [f"{letter.stem}.docx" for letter in made] + [MAIL_MERGE]
+
+
+def _reminders_dir(as_of: date) -> Path:
+    from flask import current_app
+    return current_app.config["FSL_OUTPUT"] / "relances" / as_of.isoformat()
 
 
 def _settlement_page(year: int):
