@@ -158,7 +158,8 @@ def _routes(app: Flask) -> None:
                 "badges": sorted({BADGES[p.kind] for p in points}),
             })
         return render_template("associations.html", year=year, rows=rows, table=table,
-                               years=[p.year for p in dep.periods])
+                               years=[p.year for p in dep.periods
+                                      if any(a.allocation(p.year) for a in conventions.associations)])
 
     @app.get("/annee/<int:year>/associations/<slug>")
     def association(year: int, slug: str):
