@@ -249,17 +249,42 @@ def test_errors_are_french_sentences_never_tracebacks(site, monkeypatch, tmp_pat
     assert str(tmp_path / "logs") in html
 
 
-def test_serve_binds_to_localhost_only(monkeypatch, capsys):
+def test_serve_binds_to_localhost_only_and_says_where_to_go(monkeypatch, capsys):
     import werkzeug.serving
 
     from engine.cli import main
 
     seen = {}
-    monkeypatch.setattr(werkzeug.serving, "run_simple",
-                        lambda host, port, app, **kw: seen.update(host=host, port=port))
+
+    class Server:
+        def serve_forever(self):
+            raise KeyboardInterrupt  # Ctrl-C
+
+        def server_close(self):
+            seen["closed"] = True
+
+    def make_server(host, port, app, **kw):
+        seen.update(host=host, port=port)
+        return Server()
+
+    monkeypatch.setattr(werkzeug.serving, "make_server", make_server)
     assert main(["serve", "--port", "8123"]) == 0
-    assert seen == {"host": "127.0.0.1", "port": 8123}
-    assert "ouvrez http://127.0.0.1:8123/" in capsys.readouterr().out
+    assert seen == {"host": "127.0.0.1", "port": 8123, "closed": True}
+    out = capsys.readouterr().out
+    assert "ouvrez http://127.0.0.1:8123/ dans votre navigateur" in out and "Interface arrêtée." in out
+
+
+def test_serve_on_a_busy_port_is_a_french_sentence(capsys):
+    import socket
+
+    from engine.cli import main
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    assert f"le port {port} est déjà utilisé sur 127.0.0.1" in capsys.readouterr().err
 
 
 GRIDS = PROJECT_ROOT / "examples" / "activite-2026"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import logging
+import socket
 from pathlib import Path
 
 from engine.commands.options import DEFAULT_CONVENTIONS, DEFAULT_OUTPUT
@@ -25,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if not 1 <= args.port <= 65535:
         raise FslError(f"port {args.port} invalide : attendu un nombre de 1 à 65535")
     try:
-        from werkzeug.serving import run_simple
+        from werkzeug.serving import make_server
 
         from engine.web.app import create_app
     except ImportError as exc:  # Flask missing from an old install
@@ -34,7 +37,27 @@ def run(args: argparse.Namespace) -> int:
 
     load_conventions(args.conventions)  # invalid data: the same message as `fsl validate`, before serving
     app = create_app(args.conventions, args.out)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no English line per request
+    _refuse_busy(args.port)  # before werkzeug, which would print English and exit
+    server = make_server(HOST, args.port, app, threaded=False)
     print(f"Interface FSL : ouvrez http://{HOST}:{args.port}/ dans votre navigateur "
           f"(accessible depuis ce poste seulement). Ctrl-C pour arrêter.", flush=True)
-    run_simple(HOST, args.port, app, threaded=False, use_reloader=False, use_debugger=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("Interface arrêtée.", flush=True)
+    finally:
+        server.server_close()
     return 0
+
+
+def _refuse_busy(port: int) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will (TIME_WAIT)
+        try:
+            probe.bind((HOST, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise FslError(f"le port {port} est déjà utilisé sur {HOST} (une autre interface "
+                               "ouverte ?) : choisissez-en un autre avec --port") from None
+            raise
