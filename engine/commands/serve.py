@@ -43,11 +43,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"Interface FSL : ouvrez http://{HOST}:{args.port}/ dans votre navigateur "
           f"(accessible depuis ce poste seulement). Ctrl-C pour arrêter.", flush=True)
     try:
-        server.serve_forever()
+        server.serve_forever()  # werkzeug's returns on Ctrl-C (and on SIGTERM, made an interrupt by the CLI)
     except KeyboardInterrupt:
-        print("Interface arrêtée.", flush=True)
+        pass
     finally:
         server.server_close()
+    print("Interface arrêtée.", flush=True)
     return 0
 
 
