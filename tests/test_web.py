@@ -456,3 +456,16 @@ def test_check_writes_the_reminder_letters_of_fsl_relances_to_download(site):
     assert client.get("/relances/2026-11-22/relances.csv").status_code == 200
     assert client.get("/relances/2026-11-22/../../2026/x", follow_redirects=True).status_code == 404
     assert client.get("/relances/pas-une-date/relances.csv").status_code == 404
+
+
+def test_an_unchanged_form_saves_nothing_and_a_bad_line_number_is_a_sentence(site):
+    client, conventions, _ = site
+    path = conventions / "associations" / "acarlogi.yaml"
+    before = path.read_bytes()
+    response = _edit(client, {"col_asll_points": "35", "col_dsf": "90"})
+    assert response.status_code == 302
+    assert "Aucune valeur modifiée" in client.get(response.location).get_data(as_text=True)
+    response = _edit(client, {"col_asll_points": "36"}, line="x")
+    assert response.status_code == 422
+    assert "ligne 0 absente de l&#39;allocation 2026" in response.get_data(as_text=True)
+    assert path.read_bytes() == before

@@ -168,8 +168,8 @@ def _routes(app: Flask) -> None:
     @app.post("/annee/<int:year>/associations/<slug>")
     def association_edit(year: int, slug: str):
         root = app.config["FSL_CONVENTIONS"]
-        allocation_year = int(request.form.get("annee", "0") or 0)
-        line_index = int(request.form.get("ligne", "-1") or -1)
+        allocation_year = request.form.get("annee", default=0, type=int)
+        line_index = request.form.get("ligne", default=-1, type=int)
         from engine.load.yamlfile import load_yaml
         from engine.web.edit import association_file
         target = association_file(root, slug)
@@ -180,7 +180,7 @@ def _routes(app: Flask) -> None:
             result = edit_association(root, slug, request.form.get("sha256", ""), changes)
         except StaleForm as exc:
             return _association_page(year, slug, stale=str(exc), status=409)
-        if result.saved:
+        if result.saved or not result.errors:
             return redirect(url_for("association", year=year, slug=slug,
                                     enregistre=len(result.changed_lines)))
         typed = {(allocation_year, line_index, c): request.form[f"col_{c}"]
@@ -205,7 +205,7 @@ def _routes(app: Flask) -> None:
             result = edit_association(root, slug, form.get("sha256", ""), changes)
         except StaleForm as exc:
             return _association_page(year, slug, stale=str(exc), status=409)
-        if result.saved:
+        if result.saved or not result.errors:
             return redirect(url_for("association", year=year, slug=slug,
                                     enregistre=len(result.changed_lines)))
         typed = {key: form.get(key, "") for key in ("nom", "adresse", "signataire_qualite", "signataire_nom")}
