@@ -75,7 +75,7 @@ def browser(tmp_path_factory):
 
 def _shot(driver, name: str, tmp_path: Path) -> None:
     folder = PROJECT_ROOT / "docs" if os.environ.get("FSL_SCREENSHOTS") == "docs" else tmp_path
-    height = driver.execute_script("return Math.min(document.body.scrollHeight, 2400)")
+    height = driver.execute_script("return Math.min(document.body.scrollHeight, 1400)")
     driver.set_window_size(1280, max(600, height))
     driver.save_screenshot(str(folder / name))
     driver.set_window_size(1280, 900)
