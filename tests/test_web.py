@@ -135,6 +135,8 @@ def test_year_build_list_and_confined_download(site, tmp_path):
     client, _, output = site
     page = client.get("/annee/2026").get_data(as_text=True).translate(SPACES)
     assert "Aucun fichier" in page and "--final" in page
+    assert 'id="total-tableau">4 139 361,80 €' in page  # fsl table's total
+    assert "aucune allocation 2027" in client.get("/annee/2027").get_data(as_text=True)
     token = _form(client.get(ACARLOGI).get_data(as_text=True).translate(SPACES))["csrf_token"]
     response = client.post("/annee/2026/produire", data={"csrf_token": token})
     assert response.status_code == 303

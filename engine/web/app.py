@@ -110,12 +110,12 @@ def _shown(path: str) -> str:
         return str(path)
 
 
-def _measures(association, year: int, block) -> list[str]:
+def _measures(departement, block) -> list[str]:
+    """The measures of the year's counts, by each count column's rate (`departement.yaml`)."""
     if block is None:
         return []
-    groups = {g for g, value in block.amounts.items() if value}
-    return [m.value for m in Measure if m.value.lower() in groups
-            or (m is Measure.DSF and "portes_closes" in groups)]
+    used = {rate.measure for column, rate in departement.rates.items() if block.counts.get(column)}
+    return [m.value for m in Measure if m in used]
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def _routes(app: Flask) -> None:
             points = association_points(conventions, association, year) if block else []
             rows.append({
                 "association": association, "block": block,
-                "measures": _measures(association, year, block),
+                "measures": _measures(dep, block),
                 "territories": [(dep.territory(t).name if dep.territory(t) else t)
                                 for t in association.territories],
                 "badges": sorted({BADGES[p.kind] for p in points}),
@@ -217,7 +217,8 @@ def _routes(app: Flask) -> None:
         points = open_points(conventions, year)
         folder = _year_dir(year)
         return render_template("annee.html", year=year, points=points, shown=_shown,
-                               files=output_files(folder), folder=folder, job=None)
+                               files=output_files(folder), folder=folder, job=None,
+                               **_table_or_reason(conventions, year))
 
     @app.post("/annee/<int:year>/produire")
     def build(year: int):
@@ -243,7 +244,8 @@ def _routes(app: Flask) -> None:
         conventions = _conventions()
         status = 200 if job.running or job.status == 0 else 422
         return render_template("annee.html", year=year, points=open_points(conventions, year), shown=_shown,
-                               files=output_files(_year_dir(year)), folder=_year_dir(year), job=job), status
+                               files=output_files(_year_dir(year)), folder=_year_dir(year), job=job,
+                               **_table_or_reason(conventions, year)), status
 
     @app.get("/annee/<int:year>/fichiers/<path:name>")
     def download(year: int, name: str):
@@ -271,6 +273,15 @@ def _routes(app: Flask) -> None:
             return render_template("controle.html", report=None, result=None, as_of=date.today().isoformat(),
                                    folder="", reminders=None)
         return _check_page()
+
+
+def _table_or_reason(conventions, year: int) -> dict:
+    """The financial table of `fsl table` for the page, or the engine's sentence why there is none."""
+    from engine.model import GROUPS
+    try:
+        return {"table": build_table(conventions, year), "no_table": None, "groups": GROUPS}
+    except FslError as exc:
+        return {"table": None, "no_table": str(exc), "groups": GROUPS}
 
 
 def _association_page(year: int, slug: str, errors=(), typed=None, stale=None, status=200):
