@@ -471,3 +471,12 @@ def test_an_unchanged_form_saves_nothing_and_a_bad_line_number_is_a_sentence(sit
     assert response.status_code == 422
     assert "ligne 0 absente de l&#39;allocation 2026" in response.get_data(as_text=True)
     assert path.read_bytes() == before
+
+
+def test_data_is_escaped_in_the_pages(site):
+    client, conventions, _ = site
+    path = conventions / "associations" / "acarlogi.yaml"
+    text = path.read_text(encoding="utf-8").replace('nom: "Acarlogi"', 'nom: "<b>Aide & Partage</b>"')
+    path.write_text(text, encoding="utf-8")
+    html = client.get("/annee/2026/associations").get_data(as_text=True)
+    assert "&lt;b&gt;Aide &amp; Partage&lt;/b&gt;" in html and "<b>Aide" not in html
