@@ -6,7 +6,7 @@ YEAR ?= 2026
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: run test install install-dev libreoffice lint clean goldens
+.PHONY: run test serve install install-dev libreoffice chromium lint clean goldens
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,11 +34,23 @@ libreoffice:
 	      echo "LibreOffice n'a pas pu être installé : les PDF ne seront pas produits."; \
 	    else echo "LibreOffice absent : installez-le avec « apt-get install libreoffice-writer-nogui » pour obtenir les PDF."; fi; }
 
+# Chromium et chromedriver pour les tests de l'interface web (tests/test_web_browser.py) : même règle.
+chromium:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        chromium chromium-driver >/dev/null) || \
+	      echo "Chromium n'a pas pu être installé : les tests du navigateur seront sautés."; \
+	    else echo "Chromium absent : « apt-get install chromium chromium-driver » pour les tests du navigateur."; fi; }
+
 run: install libreoffice
 	$(BIN)/fsl build $(YEAR) --pdf
 
-test: install-dev libreoffice
+test: install-dev libreoffice chromium
 	$(BIN)/python -m pytest -q
+
+serve: install
+	$(BIN)/fsl serve
 
 lint: install-dev
 	$(BIN)/ruff check engine tests bench

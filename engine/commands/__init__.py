@@ -12,10 +12,11 @@ from engine.commands import (
     reconcile,
     relances,
     scdl,
+    serve,
     solde,
     table,
     validate,
 )
 
 COMMANDS = [validate, table, build, check, avenants, pack, reconcile, points, relances]
-COMMANDS += [grilles, solde, explain, compare, scdl]
+COMMANDS += [grilles, solde, explain, compare, scdl, serve]

@@ -1,0 +1,1 @@
+"""`fsl serve`: the engine's local web interface (Flask, imported only by that command)."""
