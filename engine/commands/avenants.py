@@ -8,6 +8,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -20,7 +21,7 @@ from engine.model import Conventions
 from engine.render.avenant import AVENANTS_DIR, avenant_filename, write_avenants
 from engine.render.avenant_context import avenant_associations
 from engine.render.output import staged
-from engine.render.pdf import MISSING, convert_to_pdf, libreoffice_path
+from engine.render.pdf import MISSING, Converter, libreoffice_path
 
 
 def register(sub) -> None:
@@ -56,18 +57,42 @@ def avenants_step(conventions: Conventions, year: int, stage: Path, options: Bui
 
 
 def write_step(conventions: Conventions, year: int, folder: Path, options: BuildOptions) -> list[Path]:
-    """Render the DOCX into `folder`, then convert them all in one LibreOffice run if asked."""
+    """Render the DOCX into `folder`; with --pdf each one goes to LibreOffice as soon as it is
+    written (the build's converter, or one of this command's own), so conversion overlaps rendering."""
     total = len(avenant_associations(conventions, year, options.association))
-    with _progress(options.progress, total) as advance:
-        docx = write_avenants(conventions, year, folder, association=options.association,
-                              on_rendered=advance)
-    if not options.pdf:
-        return docx
-    if libreoffice_path() is None:
+    if options.pdf and libreoffice_path() is None:
         print(MISSING, file=sys.stderr)
-        return docx
-    with _status(options.progress, f"Conversion en PDF de {len(docx)} avenant(s) (LibreOffice)…"):
-        return docx + convert_to_pdf(docx, folder)
+        options = replace(options, pdf=False)
+    if not options.pdf:
+        with _progress(options.progress, total) as advance:
+            return write_avenants(conventions, year, folder, association=options.association,
+                                  on_rendered=advance)
+    with _converter(options) as converter:
+        futures = []
+
+        def rendered(association) -> None:
+            advance(association)
+            docx = folder / avenant_filename(year, association.slug)
+            futures.extend(converter.submit([docx], folder))
+
+        with _progress(options.progress, total) as advance:
+            docx = write_avenants(conventions, year, folder, association=options.association,
+                                  on_rendered=rendered)
+        converter.flush()
+        if options.converter is not None:  # the build waits for every PDF before publishing
+            return docx + [path.with_suffix(".pdf") for path in docx]
+        with _status(options.progress, f"Conversion en PDF de {len(docx)} avenant(s) (LibreOffice)…"):
+            return docx + converter.wait(futures)
+
+
+@contextmanager
+def _converter(options: BuildOptions) -> Iterator[Converter]:
+    """The build's converter, or a private one (one worker: one command's few documents)."""
+    if options.converter is not None:
+        yield options.converter
+        return
+    with Converter(workers=1) as converter:
+        yield converter
 
 
 @contextmanager
