@@ -10,18 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from engine.build import BuildOptions
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.manifest import build_inputs, write_manifest
-from engine.model import Conventions
-from engine.render.avenant import AVENANTS_DIR, avenant_filename, write_avenants
-from engine.render.avenant_context import avenant_associations
-from engine.render.output import staged
 from engine.render.pdf import MISSING, Converter, libreoffice_path
+
+if TYPE_CHECKING:
+    from engine.build import BuildOptions
+    from engine.model import Conventions
 
 
 def register(sub) -> None:
@@ -36,6 +32,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.build import BuildOptions
+    from engine.manifest import build_inputs, write_manifest
+    from engine.render.avenant import AVENANTS_DIR, avenant_filename
+    from engine.render.output import staged
+
     loaded = load(args)
     target = out_dir(args)
     options = BuildOptions(pdf=args.pdf, association=args.association, progress=True)
@@ -53,12 +54,17 @@ def run(args: argparse.Namespace) -> int:
 
 def avenants_step(conventions: Conventions, year: int, stage: Path, options: BuildOptions) -> list[Path]:
     """The build step: `avenants/avenant_<year>_<slug>.docx` (and `.pdf` with options.pdf)."""
+    from engine.render.avenant import AVENANTS_DIR
+
     return write_step(conventions, year, stage / AVENANTS_DIR, options)
 
 
 def write_step(conventions: Conventions, year: int, folder: Path, options: BuildOptions) -> list[Path]:
     """Render the DOCX into `folder`; with --pdf each one goes to LibreOffice as soon as it is
     written (the build's converter, or one of this command's own), so conversion overlaps rendering."""
+    from engine.render.avenant import avenant_filename, write_avenants
+    from engine.render.avenant_context import avenant_associations
+
     total = len(avenant_associations(conventions, year, options.association))
     if options.pdf and libreoffice_path() is None:
         print(MISSING, file=sys.stderr)
@@ -98,6 +104,9 @@ def _converter(options: BuildOptions) -> Iterator[Converter]:
 @contextmanager
 def _progress(show: bool, total: int) -> Iterator:
     """A progress bar on stderr (advanced once per association), or nothing."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if not show:
         yield lambda association: None
         return
@@ -110,6 +119,8 @@ def _progress(show: bool, total: int) -> Iterator:
 
 @contextmanager
 def _status(show: bool, message: str) -> Iterator[None]:
+    from rich.console import Console
+
     if not show:
         yield
         return

@@ -32,6 +32,8 @@ MISSING = (f"LibreOffice est introuvable : les PDF ne sont pas produits (les DOC
 PROFILE_PREFIX = "fsl-libreoffice-"
 BATCH = 5
 """Documents a worker waits for before it starts a client (about 0.3 s each), unless flushed."""
+PIPE_WAIT = 10.0
+"""Seconds a worker waits for its LibreOffice instance to listen before sending it documents."""
 PDF_A2 = {"SelectPdfVersion": {"type": "long", "value": "2"}}
 """writer_pdf_Export option for PDF/A-2b (LibreOffice ≥ 7.4 reads filter options as JSON)."""
 
@@ -303,9 +305,10 @@ class _Worker:
                         job.future.set_exception(exc)
 
     def _await_pipe(self) -> None:
-        """Wait (10 s at most) until the instance listens, so a client never starts a second one."""
+        """Wait (`PIPE_WAIT` at most) until the instance listens, so that a client does not start a
+        second instance on the profile (if it did, the conversion would still be right, only slower)."""
         pipe = single_instance_pipe(self.url)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + PIPE_WAIT
         while time.monotonic() < deadline and not self.stopped and self.server.poll() is None:
             if pipe.exists():
                 return
