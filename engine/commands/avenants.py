@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.render.pdf import MISSING, Converter, libreoffice_path
+from engine.render.pdf import MISSING, Converter, convert_to_pdf, libreoffice_path, workers
 
 if TYPE_CHECKING:
     from engine.build import BuildOptions
@@ -69,10 +69,14 @@ def write_step(conventions: Conventions, year: int, folder: Path, options: Build
     if options.pdf and libreoffice_path() is None:
         print(MISSING, file=sys.stderr)
         options = replace(options, pdf=False)
-    if not options.pdf:
+    if not options.pdf or (options.converter is None and workers() == 0):
         with _progress(options.progress, total) as advance:
-            return write_avenants(conventions, year, folder, association=options.association,
+            docx = write_avenants(conventions, year, folder, association=options.association,
                                   on_rendered=advance)
+        if not options.pdf:
+            return docx
+        with _status(options.progress, f"Conversion en PDF de {len(docx)} avenant(s) (LibreOffice)…"):
+            return docx + convert_to_pdf(docx, folder)  # FSL_PDF_WORKERS=0: one batch, as before
     with _converter(options) as converter:
         futures = []
 

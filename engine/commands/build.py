@@ -15,10 +15,6 @@ from engine.commands.options import add_conventions, add_out, add_year, load, ou
 if TYPE_CHECKING:
     from engine.render.pdf import Converter
 
-WORKERS = 2
-"""LibreOffice instances of a build with --pdf (see the README's performance section)."""
-
-
 def steps() -> list:
     """The build's steps, in order (imported here: `fsl validate` does not pay for them)."""
     from engine.build import table_step
@@ -72,12 +68,12 @@ def run(args: argparse.Namespace) -> int:
 def _converter(pdf: bool) -> Iterator[Converter | None]:
     """One LibreOffice service for the whole build (None without --pdf or without LibreOffice:
     the steps then say once that the PDFs are not produced)."""
-    from engine.render.pdf import Converter, libreoffice_path
+    from engine.render.pdf import Converter, libreoffice_path, workers
 
-    if not pdf or libreoffice_path() is None:
+    if not pdf or libreoffice_path() is None or workers() == 0:
         yield None
         return
-    with Converter(workers=WORKERS) as converter:
+    with Converter(workers=workers()) as converter:
         yield converter
 
 

@@ -30,12 +30,22 @@ INSTALL = "apt-get install libreoffice-writer-nogui"
 MISSING = (f"LibreOffice est introuvable : les PDF ne sont pas produits (les DOCX le sont) ; "
            f"installez-le avec « {INSTALL} ».")
 PROFILE_PREFIX = "fsl-libreoffice-"
+DEFAULT_WORKERS = 2
 BATCH = 5
 """Documents a worker waits for before it starts a client (about 0.3 s each), unless flushed."""
 PIPE_WAIT = 10.0
 """Seconds a worker waits for its LibreOffice instance to listen before sending it documents."""
 PDF_A2 = {"SelectPdfVersion": {"type": "long", "value": "2"}}
 """writer_pdf_Export option for PDF/A-2b (LibreOffice ≥ 7.4 reads filter options as JSON)."""
+
+
+def workers() -> int:
+    """LibreOffice instances of a build with --pdf: `FSL_PDF_WORKERS` (default 2, one per core of
+    the reference machine); 0 converts each step's documents in one `--convert-to` batch instead."""
+    text = os.environ.get("FSL_PDF_WORKERS", "").strip() or str(DEFAULT_WORKERS)
+    if not text.isdigit() or int(text) > 8:
+        raise RunError(f"FSL_PDF_WORKERS={text!r} : attendu un nombre de 0 à 8")
+    return int(text)
 
 
 def libreoffice_path() -> str | None:
