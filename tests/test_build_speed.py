@@ -53,18 +53,22 @@ def test_the_converter_batches_what_waits_and_removes_its_profiles(tmp_path, mon
     sources = docx_files(tmp_path, 12)
     with pdf.Converter(workers=2) as converter:
         futures = converter.submit(sources[:10], tmp_path / "pdf")
-        pack = converter.submit(sources[10:], tmp_path / "pack", pdf_a=True)
+        scratch = converter.scratch("fsl-pack-")
+        pack = converter.submit(sources[10:], scratch, pdf_a=True)
+        merged = []
+        converter.later(lambda: merged.append([f.result().name for f in pack]))
         converter.finish()
         profiles = [w.profile for w in converter._workers]
+        assert merged == [["avenant_2026_a10.pdf", "avenant_2026_a11.pdf"]]
     assert [f.result().name for f in futures] == [f"avenant_2026_a{i}.pdf" for i in range(10)]
-    assert [f.result().parent for f in pack] == [(tmp_path / "pack").resolve()] * 2
+    assert not scratch.exists()
     calls = log.read_text().splitlines()
     servers = [c for c in calls if "--convert-to" not in c]
     clients = [c for c in calls if "--convert-to" in c]
     assert len(servers) == 2 and all("-env:UserInstallation=file:///" in c for c in servers)
     assert len({c.split()[0] for c in servers}) == 2  # one private profile each
     assert sum(c.count(".docx") for c in clients) == 12 and len(clients) <= 4
-    assert all("SelectPdfVersion" in c for c in clients if "/pack" in c)
+    assert all("SelectPdfVersion" in c for c in clients if str(scratch) in c)
     assert not any(p.exists() for p in profiles)
 
 

@@ -4,9 +4,7 @@ PDF/A-2b (LibreOffice converts the parts, pypdf assembles them with a bookmark p
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from engine.build import BuildOptions
@@ -78,15 +76,11 @@ def pack_step(conventions: Conventions, year: int, stage: Path, options: BuildOp
     if options.converter is None:
         return [*docx, assemble_pdf(docx, bookmarks, target, info)]
     # the build's converter: the parts wait their turn with the avenants; merged at the end
-    parts = Path(tempfile.mkdtemp(prefix="fsl-pack-"))
-    futures = options.converter.submit(docx, parts, pdf_a=True)
+    futures = options.converter.submit(docx, options.converter.scratch("fsl-pack-"), pdf_a=True)
     options.converter.flush()
 
     def merge_parts() -> None:
-        try:
-            merge(options.converter.wait(futures), bookmarks, target, info, parts_identifier(docx))
-        finally:
-            shutil.rmtree(parts, ignore_errors=True)
+        merge(options.converter.wait(futures), bookmarks, target, info, parts_identifier(docx))
 
     options.converter.later(merge_parts)
     return [*docx, target]

@@ -171,6 +171,7 @@ class Converter:
         self._flushing = False
         self._submitted: list[Future] = []
         self._later: list[Callable[[], object]] = []
+        self._scratch: list[Path] = []
         self._workers: list[_Worker] = []
         self._threads: list[threading.Thread] = []
 
@@ -211,6 +212,12 @@ class Converter:
             self._ready.notify_all()
         return futures
 
+    def scratch(self, prefix: str) -> Path:
+        """A temporary folder for PDFs that are not outputs (the pack's parts), removed on close."""
+        folder = Path(tempfile.mkdtemp(prefix=prefix))
+        self._scratch.append(folder)
+        return folder
+
     def later(self, finish: Callable[[], object]) -> None:
         """Run `finish` (say, merge the pack's PDFs) in `finish()`, once every PDF is written."""
         self._later.append(finish)
@@ -242,6 +249,8 @@ class Converter:
             thread.join()
         for worker in self._workers:
             worker.shut_down()
+        for folder in self._scratch:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def flush(self) -> None:
         """No more documents for now: convert those waiting even if they make a small batch."""
