@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.finance import build_table
 from engine.model import Conventions
@@ -14,6 +15,9 @@ from engine.pack.commission import commission_path, load_commission
 from engine.render.table_docx import write_table_docx
 from engine.render.table_xlsx import write_table_xlsx
 
+if TYPE_CHECKING:
+    from engine.render.pdf import Converter
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -21,6 +25,7 @@ class BuildOptions:
     association: str | None = None
     progress: bool = False
     activity: Path | None = None  # the activity register of the year before, for the pack's figures
+    converter: Converter | None = None  # the build's LibreOffice service (engine/render/pdf.py)
 
 
 Step = Callable[[Conventions, int, Path, BuildOptions], list[Path]]

@@ -7,6 +7,7 @@ monthly rate, or prorated by months / 12 for an annual rate (004 annexe GLA: 800
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -81,7 +82,23 @@ class Table:
         return tuple(row for block in self.blocks for row in block.rows)
 
 
+_PRICED: dict[int, tuple[weakref.ref, dict[int, Table]]] = {}
+
+
 def build_table(conventions: Conventions, year: int) -> Table:
+    """The financial table of `year`, priced once per loaded conventions and year: the build's
+    table, pack, amendments' traces and SCDL file share the same `Table` (it is immutable)."""
+    key = id(conventions)
+    entry = _PRICED.get(key)
+    if entry is None or entry[0]() is not conventions:
+        entry = (weakref.ref(conventions, lambda _, key=key: _PRICED.pop(key, None)), {})
+        _PRICED[key] = entry
+    if year not in entry[1]:
+        entry[1][year] = price_table(conventions, year)
+    return entry[1][year]
+
+
+def price_table(conventions: Conventions, year: int) -> Table:
     """The financial table of `year`: a block per association that has an allocation that year."""
     dep = conventions.departement
     period = dep.period(year)

@@ -9,6 +9,7 @@ value the schema refuses is reported as the file and field to correct.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,13 +143,24 @@ def _percent(share) -> str:
 
 
 def _render(template: YamlDocument, name: str, text: str, context: dict) -> str:
-    env = SandboxedEnvironment(undefined=FieldUndefined, autoescape=False)
-    env.filters.update(FILTERS)
     try:
-        return env.from_string(text).render(context).strip()
+        return _compiled(text).render(context).strip()
     except JinjaTemplateError as exc:
         raise TemplateError(f"modèle illisible ou champ inconnu : {exc}",
                             f"{template.path}:{template.line_of((name,))}", name) from None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(text: str):
+    """One sandboxed environment, each field's template compiled once (not once per row)."""
+    return _environment().from_string(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=FieldUndefined, autoescape=False)
+    env.filters.update(FILTERS)
+    return env
 
 
 def siret_valid(siret: str) -> bool:

@@ -259,7 +259,7 @@ def test_without_libreoffice_the_docx_are_still_written(tmp_path, monkeypatch, c
 
 
 def test_build_runs_the_avenants_step(tmp_path: Path, monkeypatch) -> None:
-    assert avenants_step in build_command.STEPS
-    monkeypatch.setattr(build_command, "STEPS", [avenants_step])
+    assert avenants_step in build_command.steps()
+    monkeypatch.setattr(build_command, "steps", lambda: [avenants_step])
     assert main(["build", str(YEAR), "--conventions", str(FIXTURE), "--out", str(tmp_path)]) == 0
     assert len(list((tmp_path / "avenants").glob("avenant_2026_*.docx"))) == 4

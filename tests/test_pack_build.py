@@ -30,7 +30,7 @@ def conventions(tmp_path: Path) -> Path:
 
 def test_build_writes_the_pack_and_a_manifest_of_every_file(conventions: Path, tmp_path: Path,
                                                             capsys) -> None:
-    assert pack_step in build_command.STEPS
+    assert pack_step in build_command.steps()
     out = tmp_path / "sortie"
     assert main(["build", "2026", "--conventions", str(conventions), "--out", str(out)]) == 0
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))

@@ -8,19 +8,16 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from engine.build import BuildOptions
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.manifest import build_inputs, write_manifest
-from engine.model import Conventions
-from engine.render.avenant import AVENANTS_DIR, avenant_filename, write_avenants
-from engine.render.avenant_context import avenant_associations
-from engine.render.output import staged
-from engine.render.pdf import MISSING, convert_to_pdf, libreoffice_path
+from engine.render.pdf import MISSING, Converter, convert_to_pdf, libreoffice_path, workers
+
+if TYPE_CHECKING:
+    from engine.build import BuildOptions
+    from engine.model import Conventions
 
 
 def register(sub) -> None:
@@ -35,6 +32,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.build import BuildOptions
+    from engine.manifest import build_inputs, write_manifest
+    from engine.render.avenant import AVENANTS_DIR, avenant_filename
+    from engine.render.output import staged
+
     loaded = load(args)
     target = out_dir(args)
     options = BuildOptions(pdf=args.pdf, association=args.association, progress=True)
@@ -52,27 +54,63 @@ def run(args: argparse.Namespace) -> int:
 
 def avenants_step(conventions: Conventions, year: int, stage: Path, options: BuildOptions) -> list[Path]:
     """The build step: `avenants/avenant_<year>_<slug>.docx` (and `.pdf` with options.pdf)."""
+    from engine.render.avenant import AVENANTS_DIR
+
     return write_step(conventions, year, stage / AVENANTS_DIR, options)
 
 
 def write_step(conventions: Conventions, year: int, folder: Path, options: BuildOptions) -> list[Path]:
-    """Render the DOCX into `folder`, then convert them all in one LibreOffice run if asked."""
+    """Render the DOCX into `folder`; with --pdf each one goes to LibreOffice as soon as it is
+    written (the build's converter, or one of this command's own), so conversion overlaps rendering."""
+    from engine.render.avenant import avenant_filename, write_avenants
+    from engine.render.avenant_context import avenant_associations
+
     total = len(avenant_associations(conventions, year, options.association))
-    with _progress(options.progress, total) as advance:
-        docx = write_avenants(conventions, year, folder, association=options.association,
-                              on_rendered=advance)
-    if not options.pdf:
-        return docx
-    if libreoffice_path() is None:
+    if options.pdf and libreoffice_path() is None:
         print(MISSING, file=sys.stderr)
-        return docx
-    with _status(options.progress, f"Conversion en PDF de {len(docx)} avenant(s) (LibreOffice)…"):
-        return docx + convert_to_pdf(docx, folder)
+        options = replace(options, pdf=False)
+    if not options.pdf or (options.converter is None and workers() == 0):
+        with _progress(options.progress, total) as advance:
+            docx = write_avenants(conventions, year, folder, association=options.association,
+                                  on_rendered=advance)
+        if not options.pdf:
+            return docx
+        with _status(options.progress, f"Conversion en PDF de {len(docx)} avenant(s) (LibreOffice)…"):
+            return docx + convert_to_pdf(docx, folder)  # FSL_PDF_WORKERS=0: one batch, as before
+    with _converter(options) as converter:
+        futures = []
+
+        def rendered(association) -> None:
+            advance(association)
+            docx = folder / avenant_filename(year, association.slug)
+            futures.extend(converter.submit([docx], folder))
+
+        with _progress(options.progress, total) as advance:
+            docx = write_avenants(conventions, year, folder, association=options.association,
+                                  on_rendered=rendered)
+        converter.flush()
+        if options.converter is not None:  # the build waits for every PDF before publishing
+            return docx + [path.with_suffix(".pdf") for path in docx]
+        with _status(options.progress, f"Conversion en PDF de {len(docx)} avenant(s) (LibreOffice)…"):
+            return docx + converter.wait(futures)
+
+
+@contextmanager
+def _converter(options: BuildOptions) -> Iterator[Converter]:
+    """The build's converter, or a private one (one worker: one command's few documents)."""
+    if options.converter is not None:
+        yield options.converter
+        return
+    with Converter(workers=1) as converter:
+        yield converter
 
 
 @contextmanager
 def _progress(show: bool, total: int) -> Iterator:
     """A progress bar on stderr (advanced once per association), or nothing."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     if not show:
         yield lambda association: None
         return
@@ -85,6 +123,8 @@ def _progress(show: bool, total: int) -> Iterator:
 
 @contextmanager
 def _status(show: bool, message: str) -> Iterator[None]:
+    from rich.console import Console
+
     if not show:
         yield
         return

@@ -5,21 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine.build import BuildOptions, table_step
-from engine.commands.avenants import avenants_step
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.commands.points import print_points
-from engine.manifest import build_inputs, write_manifest
-from engine.open_points import open_points
-from engine.pack.write import pack_step
-from engine.publication import scdl_step
-from engine.render.output import ALL, staged
-from engine.traces import traces_step
 
-STEPS = [table_step, avenants_step, pack_step]
-STEPS += [traces_step, scdl_step]  # traces/<slug>.json (fsl explain); the SCDL file (fsl scdl)
+if TYPE_CHECKING:
+    from engine.render.pdf import Converter
+
+def steps() -> list:
+    """The build's steps, in order (imported here: `fsl validate` does not pay for them)."""
+    from engine.build import table_step
+    from engine.commands.avenants import avenants_step
+    from engine.pack.write import pack_step
+    from engine.publication import scdl_step
+    from engine.traces import traces_step
+
+    # traces/<slug>.json (fsl explain); the SCDL file (fsl scdl)
+    return [table_step, avenants_step, pack_step, traces_step, scdl_step]
 
 
 def register(sub) -> None:
@@ -34,24 +39,49 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from engine.build import BuildOptions
+    from engine.manifest import build_inputs, write_manifest
+    from engine.render.output import ALL, staged
+
     loaded = load(args, quiet=args.final)
     if args.final and refuse_final(loaded.conventions, args.year):
         return 1
     target = out_dir(args)
-    options = BuildOptions(pdf=args.pdf, progress=True)
     written = []
-    with staged(target, ALL) as stage:
-        for step in STEPS:
+    with staged(target, ALL) as stage, _converter(args.pdf) as converter:
+        options = BuildOptions(pdf=args.pdf, progress=True, converter=converter)
+        for step in steps():
             paths = step(loaded.conventions, args.year, stage, options)
             written += [path.relative_to(stage) for path in paths]
+        if converter is not None:
+            with Console(stderr=True).status("Conversion en PDF (LibreOffice)…"):
+                converter.finish()  # every PDF written (and the pack merged) before publishing
         inputs = build_inputs(loaded.conventions, args.year)
         written.append(write_manifest(stage, inputs, args.year).relative_to(stage))
     print("\n".join(summary(target, written, len(inputs))))
     return 0
 
 
+@contextmanager
+def _converter(pdf: bool) -> Iterator[Converter | None]:
+    """One LibreOffice service for the whole build (None without --pdf or without LibreOffice:
+    the steps then say once that the PDFs are not produced)."""
+    from engine.render.pdf import Converter, libreoffice_path, workers
+
+    if not pdf or libreoffice_path() is None or workers() == 0:
+        yield None
+        return
+    with Converter(workers=workers()) as converter:
+        yield converter
+
+
 def refuse_final(conventions, year: int) -> bool:
     """--final: list every open point on stderr and refuse while any remains (DOMAIN §7)."""
+    from engine.commands.points import print_points
+    from engine.open_points import open_points
+
     points = open_points(conventions, year)
     if points:
         print_points(points, year, sys.stderr)

@@ -7,20 +7,18 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine.checker.registry import Reference
-from engine.checker.report import result_json, write_atomically
-from engine.checker.report_html import write_html
-from engine.checker.report_target import check_report_target
-from engine.checker.report_xlsx import write_xlsx
 from engine.checker.ruleset import DEFAULT_RULES, RULES_DIR, is_path, load_certificate, load_ruleset
-from engine.checker.run import CheckResult, run_check
 from engine.commands.options import DEFAULT_CONVENTIONS, parse_day
 from engine.errors import FslError, OutputError
-from engine.rules import RuleSet
-from engine.validation import load_conventions
 
 SEVERITY_FR = {"error": "ERREUR", "warning": "attention"}
+
+if TYPE_CHECKING:
+    from engine.checker.registry import Reference
+    from engine.checker.run import CheckResult
+    from engine.rules import RuleSet
 
 
 def register(sub) -> None:
@@ -45,6 +43,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.checker.report import result_json, write_atomically
+    from engine.checker.report_html import write_html
+    from engine.checker.report_xlsx import write_xlsx
+    from engine.checker.run import run_check
+
     as_of = args.as_of or date.today()  # the only place the checker reads the clock
     _check_targets(args)
     ruleset = load_ruleset(args.regles)
@@ -65,6 +68,9 @@ def run(args: argparse.Namespace) -> int:
 def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
     """The associations and territories of the conventions, when they load and are those of the
     rules set's Département (the Alsace rules check another Département's register)."""
+    from engine.checker.registry import Reference
+    from engine.validation import load_conventions
+
     try:
         conventions = load_conventions(root).conventions
     except FslError:
@@ -80,6 +86,8 @@ def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
 
 def _check_targets(args: argparse.Namespace) -> None:
     """Refuse a report target that could destroy something, before any work (exit 3)."""
+    from engine.checker.report_target import check_report_target
+
     rules = Path(args.regles) if is_path(args.regles) else RULES_DIR / f"{args.regles}.yaml"
     inputs = [rules, *(getattr(args, "confiance", None) or ())]
     targets = [t for t in (args.html, args.xlsx) if t is not None]

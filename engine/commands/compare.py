@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine.commands.options import DEFAULT_OUTPUT, add_conventions, load
-from engine.compare import Comparison, compare
-from engine.render.compare_chart import compare_png
-from engine.render.compare_json import compare_json
-from engine.render.compare_xlsx import write_compare_xlsx
-from engine.render.output import staged
+
+if TYPE_CHECKING:
+    from engine.compare import Comparison
 
 
 def register(sub) -> None:
@@ -26,6 +25,10 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.compare import compare
+    from engine.render.compare_json import compare_json
+    from engine.render.output import staged
+
     loaded = load(args, quiet=args.json)
     comparison = compare(loaded.conventions, args.year_a, args.year_b)
     if args.json:
@@ -41,6 +44,9 @@ def run(args: argparse.Namespace) -> int:
 
 def write_compare(comparison: Comparison, folder: Path) -> list[Path]:
     """`comparaison_A_B.xlsx` and `comparaison_A_B.png` in `folder`."""
+    from engine.render.compare_chart import compare_png
+    from engine.render.compare_xlsx import write_compare_xlsx
+
     stem = f"comparaison_{comparison.year_a}_{comparison.year_b}"
     xlsx, png = folder / f"{stem}.xlsx", folder / f"{stem}.png"
     write_compare_xlsx(comparison, xlsx)

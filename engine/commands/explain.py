@@ -5,9 +5,6 @@ from __future__ import annotations
 import argparse
 
 from engine.commands.options import add_conventions, add_year, load
-from engine.explain import explain
-from engine.render.trace import trace_text
-from engine.traces import trace_text_json
 
 
 def register(sub) -> None:
@@ -20,6 +17,10 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.explain import explain
+    from engine.render.trace import trace_text
+    from engine.traces import trace_text_json
+
     loaded = load(args, quiet=True)
     if args.json:
         print(trace_text_json(loaded.conventions, args.year, args.slug), end="")

@@ -6,8 +6,6 @@ import argparse
 from pathlib import Path
 
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.grilles import GRIDS_DIR, grids_step
-from engine.render.output import staged
 
 
 def register(sub) -> None:
@@ -21,6 +19,9 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.grilles import GRIDS_DIR, grids_step
+    from engine.render.output import staged
+
     loaded = load(args, quiet=True)
     target = out_dir(args)
     with staged(target) as stage:

@@ -5,11 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from engine.build import BuildOptions
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.manifest import build_inputs, write_manifest
-from engine.pack.write import PACK_DIR, pack_step
-from engine.render.output import staged
 
 
 def register(sub) -> None:
@@ -26,6 +22,11 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.build import BuildOptions
+    from engine.manifest import build_inputs, write_manifest
+    from engine.pack.write import PACK_DIR, pack_step
+    from engine.render.output import staged
+
     loaded = load(args)
     target = out_dir(args)
     options = BuildOptions(pdf=args.pdf, activity=args.activite)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from engine.commands.options import add_conventions, add_year, load
-from engine.open_points import OpenPoint, open_points
+
+if TYPE_CHECKING:
+    from engine.open_points import OpenPoint
 
 
 def register(sub) -> None:
@@ -18,6 +21,8 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Each open point as `path:line: field: message`; exit 1 while any remains."""
+    from engine.open_points import open_points
+
     points = open_points(load(args, quiet=True).conventions, args.year)
     print_points(points, args.year)
     return 1 if points else 0

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from engine.commands.options import add_conventions, add_year, load
-from engine.finance import build_table
-from engine.load.published import read_published
-from engine.money import format_count, format_number
-from engine.reconcile import Disagreement, Reconciliation, reconcile
+
+if TYPE_CHECKING:
+    from engine.reconcile import Disagreement, Reconciliation
 
 
 def register(sub) -> None:
@@ -22,6 +22,10 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.finance import build_table
+    from engine.load.published import read_published
+    from engine.reconcile import reconcile
+
     published = read_published(args.published)
     loaded = load(args, quiet=True)
     result = reconcile(published, loaded.conventions.departement,
@@ -40,6 +44,8 @@ def line(item: Disagreement) -> str:
 
 
 def _shown(item: Disagreement, value: Decimal) -> str:
+    from engine.money import format_count, format_number
+
     return format_count(int(value)) if item.is_count() else format_number(value)
 
 

@@ -7,11 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from engine.checker.reminders import letters, mail_merge_csv, render_letter
 from engine.checker.ruleset import DEFAULT_RULES, load_certificate, load_ruleset
-from engine.checker.run import run_check
 from engine.commands.options import DEFAULT_OUTPUT, add_conventions, parse_day
-from engine.validation import load_conventions
 
 MAIL_MERGE = "relances.csv"
 
@@ -35,6 +32,10 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.checker.reminders import letters
+    from engine.checker.run import run_check
+    from engine.validation import load_conventions
+
     as_of = args.as_of or date.today()  # as for fsl check: the only read of the clock
     ruleset = load_ruleset(args.regles)
     conventions = load_conventions(args.conventions).conventions
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
 def write_letters(made, result, departement: dict, out_dir: Path, pdf: bool) -> None:
     """Every letter (DOCX, then PDF in one LibreOffice batch) and the mail-merge CSV, staged then
     moved into `out_dir` at once."""
+    from engine.checker.reminders import mail_merge_csv, render_letter
     from engine.render.output import staged
 
     with staged(out_dir) as stage:

@@ -6,8 +6,6 @@ import argparse
 import sys
 
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.render.output import staged
-from engine.render.scdl_csv import scdl_file
 
 
 def register(sub) -> None:
@@ -19,6 +17,9 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.render.output import staged
+    from engine.render.scdl_csv import scdl_file
+
     loaded = load(args, quiet=True)
     published = scdl_file(loaded.conventions, args.year)
     for warning in published.warnings:

@@ -8,9 +8,6 @@ import sys
 from pathlib import Path
 
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.render.output import staged
-from engine.settlement import Status
-from engine.solde import settle_folder, solde_step
 
 
 def register(sub) -> None:
@@ -26,6 +23,10 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.render.output import staged
+    from engine.settlement import Status
+    from engine.solde import settle_folder, solde_step
+
     loaded = load(args)
     result = settle_folder(loaded.conventions, args.year, args.activite)
     for s in result.settlements:

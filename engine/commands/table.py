@@ -5,12 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from engine.build import BuildOptions, table_step
 from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
-from engine.finance import build_table
-from engine.manifest import build_inputs, write_manifest
-from engine.render.output import staged
-from engine.render.table_json import table_json
 
 
 def register(sub) -> None:
@@ -23,6 +18,12 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.build import BuildOptions, table_step
+    from engine.finance import build_table
+    from engine.manifest import build_inputs, write_manifest
+    from engine.render.output import staged
+    from engine.render.table_json import table_json
+
     loaded = load(args)
     if args.json:
         table = build_table(loaded.conventions, args.year)

@@ -63,8 +63,12 @@ def assemble_pdf(docx: list[Path], bookmarks: list[str], target: Path, info: Pdf
     """Convert the parts in one LibreOffice run (PDF/A-2b), then merge them into `target`."""
     with tempfile.TemporaryDirectory(prefix="fsl-pack-") as tmp:
         pdfs = convert_to_pdf(docx, Path(tmp), pdf_a=True)
-        identifier = hashlib.sha256(b"".join(p.read_bytes() for p in docx)).digest()[:16]
-        return merge(pdfs, bookmarks, target, info, identifier)
+        return merge(pdfs, bookmarks, target, info, parts_identifier(docx))
+
+
+def parts_identifier(docx: list[Path]) -> bytes:
+    """The PDF's file identifier, derived from the parts: the same data gives the same one."""
+    return hashlib.sha256(b"".join(p.read_bytes() for p in docx)).digest()[:16]
 
 
 def merge(pdfs: list[Path], bookmarks: list[str], target: Path, info: PdfInfo,

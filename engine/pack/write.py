@@ -14,7 +14,7 @@ from engine.load.activity import load_activity as read_register
 from engine.model import Conventions
 from engine.open_points import figure_points
 from engine.pack.annex_models import annex_models
-from engine.pack.assemble import PdfInfo, assemble_pdf
+from engine.pack.assemble import PdfInfo, assemble_pdf, merge, parts_identifier
 from engine.pack.commission import load_activity, load_commission
 from engine.pack.document import fix_properties, save
 from engine.pack.parts import PARTS, PackData, RenderedPart, author, context, render_part
@@ -71,8 +71,19 @@ def pack_step(conventions: Conventions, year: int, stage: Path, options: BuildOp
         print(MISSING, file=sys.stderr)
         return docx
     info = PdfInfo(rendered[0].title, author(data), year)
-    pdf = assemble_pdf(docx, [bookmark for _, _, bookmark in documents], folder / pdf_name(year), info)
-    return [*docx, pdf]
+    bookmarks = [bookmark for _, _, bookmark in documents]
+    target = folder / pdf_name(year)
+    if options.converter is None:
+        return [*docx, assemble_pdf(docx, bookmarks, target, info)]
+    # the build's converter: the parts wait their turn with the avenants; merged at the end
+    futures = options.converter.submit(docx, options.converter.scratch("fsl-pack-"), pdf_a=True)
+    options.converter.flush()
+
+    def merge_parts() -> None:
+        merge(options.converter.wait(futures), bookmarks, target, info, parts_identifier(docx))
+
+    options.converter.later(merge_parts)
+    return [*docx, target]
 
 
 def pack_documents(data: PackData, rendered: list[RenderedPart]) -> list[tuple[str, object, str]]:

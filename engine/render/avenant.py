@@ -8,6 +8,7 @@ the avenant's styles and list numbering serve the annexes too.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -54,7 +55,25 @@ class Templates:
 
 
 def load_templates(folder: Path = TEMPLATES_DIR) -> Templates:
-    """`avenant.docx` and `annexe_<mesure>.docx`, with the `valeurs_citees` of each annex YAML."""
+    """`avenant.docx` and `annexe_<mesure>.docx`, with the `valeurs_citees` of each annex YAML;
+    read once per version of these files (the build's avenants and the pack's models share them)."""
+    names = ["avenant.docx"]
+    for measure in Measure:
+        key = measure.value.lower()
+        names += [f"annexes/{key}.yaml", f"annexe_{key}.docx"]
+    return _templates(Path(folder), tuple(_stamp(Path(folder) / name) for name in names))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=4)
+def _templates(folder: Path, stamps: tuple) -> Templates:
     annexes = {}
     for measure in Measure:
         key = measure.value.lower()

@@ -8,6 +8,7 @@ file and field to correct; with any error nothing is written.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,8 +112,16 @@ def _line_in(origin: Origin) -> int | None:
     path = Path(origin.path)
     if path.suffix not in (".yaml", ".yml") or not path.is_file():
         return None
-    lines = load_yaml(path).lines
+    stat = path.stat()
+    lines = _yaml_lines(str(path), stat.st_mtime_ns, stat.st_size)
     return lines.get(tuple(origin.field.split(".")))
+
+
+@functools.lru_cache(maxsize=32)
+def _yaml_lines(path: str, mtime_ns: int, size: int) -> dict:
+    """The lines of a YAML file's fields, parsed once per version of the file (a missing SIRET
+    is reported on each of the year's rows: departement.yaml is not parsed 54 times)."""
+    return load_yaml(Path(path)).lines
 
 
 def _with_line(error: InputError) -> InputError:

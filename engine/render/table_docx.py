@@ -80,8 +80,16 @@ def fit_columns(grid) -> None:
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
-        for cell in column.cells:
-            cell.width = width
+    rows = [tr.tc_lst for tr in grid._tbl.tr_lst]
+    if all(len(cells) == len(widths) and all(tc.grid_span == 1 and tc.vMerge is None for tc in cells)
+           for cells in rows):
+        for cells in rows:  # a plain grid: row by row (`column.cells` walks the whole table each time)
+            for tc, width in zip(cells, widths, strict=True):
+                tc.width = width
+    else:
+        for column, width in zip(grid.columns, widths, strict=True):
+            for cell in column.cells:
+                cell.width = width
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         margin = OxmlElement(f"w:{side}")
