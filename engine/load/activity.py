@@ -28,7 +28,6 @@ from engine.calendar import days_in_month
 from engine.checker.registry import _ID, _SLUG, HOUSEHOLD, MEASURES, Row, _measure, _shown, read_rows
 from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
-from engine.load.grid import read_grid
 from engine.model import Measure
 
 MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
@@ -53,6 +52,8 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     `associations` maps each association of the conventions to the grid sheets it must hold;
     `year` bounds the dates of a grid (a CSV register may span several years).
     """
+    from engine.load.grid import read_grid  # openpyxl: only when grids are read (not by fsl check)
+
     folder = Path(folder)
     if not folder.is_dir():
         raise InputErrors([InputError("dossier d'activité introuvable", folder)])
