@@ -20,3 +20,14 @@ def small_conventions(tmp_path: Path) -> Path:
     shutil.copytree(FIXTURES / "conventions", root)
     shutil.copy(CONVENTIONS / "departement.yaml", root / "departement.yaml")
     return root
+
+
+def copy_pack_conventions(parent: Path) -> Path:
+    """`parent/conventions`: the two fictitious associations carrying the 2026 totals (004 annexe 3)
+    with the real Département, commissions and activity: everything a build needs."""
+    root = parent / "conventions"
+    shutil.copytree(FIXTURES / "pack" / "totaux-2026", root)
+    shutil.copy(CONVENTIONS / "departement.yaml", root)
+    for folder in ("commissions", "activite"):
+        shutil.copytree(CONVENTIONS / folder, root / folder)
+    return root

@@ -4,7 +4,6 @@ fed while rendering goes on) and documents identical to the previous single-batc
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from engine.finance import build_table
 from engine.render import pdf
 from engine.render.avenant import write_avenants
 from engine.validation import load_conventions
+from tests.conftest import copy_pack_conventions
 
 needs_libreoffice = pytest.mark.skipif(pdf.libreoffice_path() is None, reason="LibreOffice absent")
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,12 +132,7 @@ def _digests(folder: Path, suffix: str) -> dict[str, str]:
 @pytest.fixture
 def conventions(tmp_path: Path) -> Path:
     """The pack fixture's associations with the real Département, commissions and activity."""
-    root = tmp_path / "conventions"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "pack" / "totaux-2026", root)
-    shutil.copy(ROOT / "conventions" / "departement.yaml", root)
-    for folder in ("commissions", "activite"):
-        shutil.copytree(ROOT / "conventions" / folder, root / folder)
-    return root
+    return copy_pack_conventions(tmp_path)
 
 
 @pytest.mark.libreoffice

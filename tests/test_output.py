@@ -16,6 +16,7 @@ from engine.errors import OutputError
 from engine.render import publish as publish_module
 from engine.render.output import ALL, staged
 from engine.render.publish import MANIFEST, publish
+from tests.conftest import copy_pack_conventions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -23,12 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def conventions(tmp_path: Path) -> Path:
     """Two associations with everything a build needs (as tests/test_pack_build.py)."""
-    root = tmp_path / "conventions"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "pack" / "totaux-2026", root)
-    shutil.copy(ROOT / "conventions" / "departement.yaml", root)
-    for folder in ("commissions", "activite"):
-        shutil.copytree(ROOT / "conventions" / folder, root / folder)
-    return root
+    return copy_pack_conventions(tmp_path)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from engine.cli import main
 from engine.commands import build as build_command
 from engine.pack.write import pack_step
 from engine.render.pdf import libreoffice_path
+from tests.conftest import copy_pack_conventions
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "conventions"
@@ -20,12 +20,7 @@ REAL = ROOT / "conventions"
 
 @pytest.fixture
 def conventions(tmp_path: Path) -> Path:
-    root = tmp_path / "conventions"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "pack" / "totaux-2026", root)
-    shutil.copy(REAL / "departement.yaml", root)
-    for folder in ("commissions", "activite"):
-        shutil.copytree(REAL / folder, root / folder)
-    return root
+    return copy_pack_conventions(tmp_path)
 
 
 def test_build_writes_the_pack_and_a_manifest_of_every_file(conventions: Path, tmp_path: Path,

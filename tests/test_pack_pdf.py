@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -10,6 +9,7 @@ from pypdf import PdfReader
 
 from engine.cli import main
 from engine.render.pdf import libreoffice_path
+from tests.conftest import copy_pack_conventions
 
 pytestmark = [
     pytest.mark.libreoffice,
@@ -46,11 +46,7 @@ def text(reader: PdfReader) -> str:
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory) -> PdfReader:
     """The pack of two fictitious associations carrying the 2026 totals (004 annexe 3)."""
-    root = tmp_path_factory.mktemp("pdf") / "conventions"
-    shutil.copytree(FIXTURES / "pack" / "totaux-2026", root)
-    shutil.copy(REAL / "departement.yaml", root)
-    for folder in ("commissions", "activite"):
-        shutil.copytree(REAL / folder, root / folder)
+    root = copy_pack_conventions(tmp_path_factory.mktemp("pdf"))
     return build_pack(root, root.parent / "sortie")
 
 

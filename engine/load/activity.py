@@ -109,12 +109,7 @@ def _twice(path: Path, association: str, from_csv: set[str], grids: dict[str, Pa
 
 
 def _measures(rows: Iterable[Row], scope: Scope) -> list[ActivityMeasure]:
-    records = []
-    for row in rows:
-        record = activity_measure(row, scope)
-        if record is not None:
-            records.append(record)
-    return records
+    return [m for m in (activity_measure(row, scope) for row in rows) if m is not None]
 
 
 def activity_measure(row: Row, scope: Scope) -> ActivityMeasure | None:
@@ -206,12 +201,7 @@ def read_occupancy(path: Path, errors: list[InputError],
 
 
 def _occupancy(rows: Iterable[Row], scope: Scope) -> list[Occupancy]:
-    records = []
-    for row in rows:
-        record = occupancy_row(row, scope)
-        if record is not None:
-            records.append(record)
-    return records
+    return [o for o in (occupancy_row(row, scope) for row in rows) if o is not None]
 
 
 def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
