@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -128,3 +129,21 @@ def test_pdf_letters_in_one_batch(example, tmp_path: Path) -> None:
     assert status == 0
     docx, pdfs = sorted((tmp_path / "p").glob("*.docx")), sorted((tmp_path / "p").glob("*.pdf"))
     assert [p.stem for p in docx] == [p.stem for p in pdfs] and pdfs
+
+
+def test_relances_refuses_the_register_fsl_check_refuses(example, tmp_path: Path, capsys) -> None:
+    """One engine, two views: an association unknown to the conventions stops both commands alike."""
+    folder = tmp_path / "soumissions"
+    shutil.copytree(example.folder, folder)
+    measures = folder / "mesures.csv"
+    lines = measures.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(lines[1].split(";")[1], "association-fantome", 1)
+    measures.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors = []
+    extra = {"check": ["--json"], "relances": ["--out", str(tmp_path / "lettres")]}
+    for command, options in extra.items():
+        assert main([command, str(folder), "--as-of", AS_OF.isoformat(), *options]) == 1
+        err = capsys.readouterr().err.splitlines()
+        errors.append([line for line in err if "association-fantome" in line])
+    assert errors[0] and errors[0] == errors[1]
+    assert not (tmp_path / "lettres").exists()

@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 
 def register(sub) -> None:
     parser = sub.add_parser("check", help="contrôler les pièces reçues (échéances, signatures)")
+    add_submission_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="écrire les constats en JSON sur la sortie")
+    parser.add_argument("--html", type=Path, metavar="FICHIER", help="écrire le rapport HTML")
+    parser.add_argument("--xlsx", type=Path, metavar="FICHIER", help="écrire le tableau XLSX des constats")
+    parser.set_defaults(func=run)
+
+
+def add_submission_arguments(parser: argparse.ArgumentParser) -> None:
+    """What `fsl check` and `fsl relances` both read: the folder, the date, the rules, the trust."""
     parser.add_argument("folder", type=Path, metavar="DOSSIER",
                         help="dossier des pièces : mesures.csv, documents.csv, evenements.csv, fichiers/")
     parser.add_argument("--as-of", type=parse_day, default=None, metavar="DATE",
@@ -33,27 +42,18 @@ def register(sub) -> None:
     parser.add_argument("--confiance", type=Path, action="append", default=[], metavar="CERT.pem",
                         help="autorité de certification reconnue pour ce contrôle (PEM ou DER), "
                              "en plus des certificats_confiance des règles ; répétable")
-    parser.add_argument("--json", action="store_true", help="écrire les constats en JSON sur la sortie")
-    parser.add_argument("--html", type=Path, metavar="FICHIER", help="écrire le rapport HTML")
-    parser.add_argument("--xlsx", type=Path, metavar="FICHIER", help="écrire le tableau XLSX des constats")
     parser.add_argument("--conventions", type=Path, default=DEFAULT_CONVENTIONS, metavar="DOSSIER",
                         help="conventions dont les associations et territoires sont attendus "
                              "(défaut : conventions/ du projet)")
-    parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from engine.checker.report import result_json, write_atomically
     from engine.checker.report_html import write_html
     from engine.checker.report_xlsx import write_xlsx
-    from engine.checker.run import run_check
 
-    as_of = args.as_of or date.today()  # the only place the checker reads the clock
     _check_targets(args)
-    ruleset = load_ruleset(args.regles)
-    trusted = tuple(load_certificate(path) for path in args.confiance)
-    result = run_check(args.folder, as_of, ruleset, trust_roots=trusted, progress=_progress(),
-                       reference=conventions_reference(args.conventions, ruleset))
+    result = check_submissions(args, progress=_progress())
     if args.html:
         write_atomically(args.html, lambda path: write_html(result, path))
     if args.xlsx:
@@ -63,6 +63,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print_text(result)
     return 1 if result.errors else 0
+
+
+def check_submissions(args: argparse.Namespace, progress=None) -> CheckResult:
+    """The check `fsl check` and `fsl relances` share (one engine, two views): the rules, the
+    trusted authorities, the register cross-checked against the conventions, then `run_check`."""
+    from engine.checker.run import run_check
+
+    as_of = args.as_of or date.today()  # the only place the checker reads the clock
+    ruleset = load_ruleset(args.regles)
+    trusted = tuple(load_certificate(path) for path in args.confiance)
+    return run_check(args.folder, as_of, ruleset, trust_roots=trusted, progress=progress,
+                     reference=conventions_reference(args.conventions, ruleset))
 
 
 def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:

@@ -4,43 +4,30 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from engine.checker.ruleset import DEFAULT_RULES, load_certificate, load_ruleset
-from engine.commands.options import DEFAULT_OUTPUT, add_conventions, parse_day
+from engine.commands.check import add_submission_arguments, check_submissions
+from engine.commands.options import DEFAULT_OUTPUT
 
 MAIL_MERGE = "relances.csv"
 
 
 def register(sub) -> None:
     parser = sub.add_parser("relances", help="lettres de relance : pièces manquantes ou en retard")
-    parser.add_argument("folder", type=Path, metavar="DOSSIER",
-                        help="dossier des pièces : mesures.csv, documents.csv, evenements.csv, fichiers/")
-    parser.add_argument("--as-of", type=parse_day, default=None, metavar="DATE",
-                        help="date du contrôle, AAAA-MM-JJ ou JJ/MM/AAAA (défaut : aujourd'hui)")
+    add_submission_arguments(parser)
     parser.add_argument("--out", type=Path, default=None, metavar="DOSSIER",
                         help="dossier des lettres (défaut : output/relances/AAAA-MM-JJ)")
     parser.add_argument("--pdf", action="store_true", help="produire aussi le PDF de chaque lettre")
-    parser.add_argument("--regles", default=DEFAULT_RULES, metavar="NOM",
-                        help="règles de conventions/regles/ ou chemin d'un fichier de règles "
-                             "(défaut : pas-de-calais)")
-    parser.add_argument("--confiance", type=Path, action="append", default=[], metavar="CERT.pem",
-                        help="autorité de certification reconnue pour ce contrôle ; répétable")
-    add_conventions(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from engine.checker.reminders import letters
-    from engine.checker.run import run_check
     from engine.validation import load_conventions
 
-    as_of = args.as_of or date.today()  # as for fsl check: the only read of the clock
-    ruleset = load_ruleset(args.regles)
+    result = check_submissions(args)
+    as_of = result.as_of
     conventions = load_conventions(args.conventions).conventions
-    trusted = tuple(load_certificate(path) for path in args.confiance)
-    result = run_check(args.folder, as_of, ruleset, trust_roots=trusted)
     made = letters(result, {a.slug: a.name for a in conventions.associations})
     out_dir = args.out if args.out is not None else DEFAULT_OUTPUT / "relances" / as_of.isoformat()
     _refuse_inside(out_dir, args.folder)

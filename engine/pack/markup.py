@@ -26,7 +26,7 @@ from docx.shared import Cm, Pt
 
 from engine.errors import TemplateError
 from engine.money import NBSP
-from engine.render.table_docx import keep_rows_whole
+from engine.render.table_docx import add_field, keep_rows_whole
 
 _KINDS = (("|| ", "table"), ("## ", "heading"), ("# ", "title"), ("- ", "bullet"),
           ("| ", "box"), ("> ", "signature"), ("= ", "center"))
@@ -161,7 +161,7 @@ def add_runs(paragraph, text: str, bold: bool = False) -> None:
             i = end + 1
         elif (name := _field_at(text, i)) is not None:
             flush()
-            _field(paragraph, name)
+            add_field(paragraph, name)
             i += len(name) + 2
         else:
             buffer.append(text[i])
@@ -188,18 +188,6 @@ def _unescape(text: str) -> str:
 
 def _field_at(text: str, i: int) -> str | None:
     return next((name for name in _FIELDS if text.startswith(f"{{{name}}}", i)), None)
-
-
-def _field(paragraph, name: str) -> None:
-    """A Word field (PAGE, NUMPAGES), computed by the word processor when the page is laid out."""
-    simple = OxmlElement("w:fldSimple")
-    simple.set(qn("w:instr"), name)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    simple.append(run)
-    paragraph._p.append(simple)
 
 
 def _box(document, lines) -> None:

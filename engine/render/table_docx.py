@@ -166,14 +166,7 @@ def _page_footer(document, text: str) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for part in (text, "PAGE", " / ", "NUMPAGES"):
         if part in ("PAGE", "NUMPAGES"):
-            field = OxmlElement("w:fldSimple")
-            field.set(qn("w:instr"), part)
-            run = OxmlElement("w:r")
-            value = OxmlElement("w:t")
-            value.text = "1"
-            run.append(value)
-            field.append(run)
-            paragraph._p.append(field)
+            add_field(paragraph, part)
         else:
             paragraph.add_run(part).font.size = Pt(8)
 
@@ -202,3 +195,15 @@ def _fixed_properties(document, dep: Departement, year: int) -> None:
     props.last_modified_by = "fsl-engine"
     props.revision = 1
     props.title = f"Tableau financier FSL {year}"
+
+
+def add_field(paragraph, name: str) -> None:
+    """A Word field (PAGE, NUMPAGES), computed by the word processor when the page is laid out."""
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), name)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    simple.append(run)
+    paragraph._p.append(simple)
