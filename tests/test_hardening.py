@@ -233,7 +233,8 @@ def test_row15_interrupt_during_pdf_conversion_cleans_everything(tmp_path: Path)
         folder.mkdir()
     late = tmp_path / "ecrit-apres-coup.pdf"
     soffice = bin_dir / "soffice"
-    soffice.write_text(f"#!/bin/sh\n(sleep 3; touch {late}) &\nsleep 60\n", encoding="utf-8")
+    started = bin_dir / "lance"  # LibreOffice (this stand-in) is running: the interrupt comes mid-conversion
+    soffice.write_text(f"#!/bin/sh\ntouch {started}\n(sleep 3; touch {late}) &\nsleep 60\n", encoding="utf-8")
     soffice.chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", TMPDIR=str(temp))
     process = subprocess.Popen(
@@ -241,7 +242,7 @@ def test_row15_interrupt_during_pdf_conversion_cleans_everything(tmp_path: Path)
          "--conventions", str(ROOT / "tests" / "fixtures" / "avenants")],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 20
-    while not list(temp.glob("fsl-libreoffice-*")) and time.monotonic() < deadline:
+    while not (started.exists() and list(temp.glob("fsl-libreoffice-*"))) and time.monotonic() < deadline:
         time.sleep(0.1)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=20)
