@@ -9,7 +9,6 @@ the avenant's styles and list numbering serve the annexes too.
 from __future__ import annotations
 
 import functools
-import io
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,8 +16,8 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from docxtpl import DocxTemplate
 from jinja2.exceptions import TemplateError as JinjaError
+from lxml import etree
 
 from engine import PROJECT_ROOT
 from engine.errors import FslError, TemplateError
@@ -28,14 +27,17 @@ from engine.money import format_number
 from engine.open_points import association_points, deliberation_point
 from engine.pack.commission import Commission, commission_path, load_commission
 from engine.render.avenant_context import avenant_associations, avenant_context, quoted_value
+from engine.render.docx_template import render_body, render_document
 from engine.render.draft import mark_draft
 from engine.render.jinja import DocumentEnvironment, MissingField, document_environment
-from engine.render.reproducible import write_normalized
+from engine.render.reproducible import write_document
 
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
 AVENANTS_DIR = "avenants"
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_STYLE_VALUES = etree.XPath(" | ".join(f".//w:{tag}/@w:val" for tag in ("pStyle", "rStyle", "tblStyle")),
+                           namespaces={"w": W[1:-1]})
 REBUILD = "reconstruisez les modèles : python templates/make_templates.py"
 
 
@@ -116,8 +118,8 @@ def write_avenants(
     written = []
     for assoc in avenant_associations(conventions, year, association):
         path = folder / avenant_filename(year, assoc.slug)
-        data = render_avenant(conventions, assoc, year, templates, env, commission)
-        write_normalized(path, data, year)
+        document = render_avenant(conventions, assoc, year, templates, env, commission)
+        write_document(path, document, year)
         written.append(path)
         if on_rendered is not None:
             on_rendered(assoc)
@@ -132,22 +134,20 @@ def render_avenant(
     env: DocumentEnvironment,
     commission: Commission | None = None,
 ) -> bytes:
-    """The avenant then its annexes in annex-number order, as DOCX bytes (not yet normalised)."""
+    """The avenant then its annexes in annex-number order, as a python-docx Document."""
     context = avenant_context(conventions, association, year, commission)
-    document = render_part(templates.avenant, context, env, association)
+    document = render_part(templates.avenant, context, env, association, render_document)
     for annex in context["annexes"]:
         template = templates.annexes[Measure(annex["mesure"])]
         check_quoted_values(conventions, year, template)
-        part = render_part(template, {**context, "annexe": annex}, env, association)
-        append_body(document, part, template.name)
+        body = render_part(template, {**context, "annexe": annex}, env, association, render_body)
+        append_body(document, body, template.name)
     points = association_points(conventions, association, year)
     if commission is None:
         points.append(deliberation_point(commission_path(Path(conventions.root), year)))
     mark_draft(document, points, conventions.root)
     _properties(document, association, year)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return document
 
 
 def year_commission(conventions: Conventions, year: int) -> Commission | None:
@@ -157,11 +157,12 @@ def year_commission(conventions: Conventions, year: int) -> Commission | None:
     return load_commission(Path(conventions.root), year)
 
 
-def render_part(template: Template, context: dict, env: DocumentEnvironment, association: Association):
-    """Render one template with docxtpl; a missing field names the field and the association."""
-    docx = DocxTemplate(io.BytesIO(template.data))
+def render_part(template: Template, context: dict, env: DocumentEnvironment, association: Association,
+                render: Callable = render_document):
+    """Render one template with docxtpl (`render_document`, or `render_body` for the body only);
+    a missing field names the field and the association."""
     try:
-        docx.render(context, jinja_env=env)
+        return render(template.data, context, env)
     except MissingField as exc:
         raise TemplateError(f"le modèle demande « {exc.field} », absent des données de l'association "
                             f"« {association.name} » ({association.slug})", template.name,
@@ -169,7 +170,6 @@ def render_part(template: Template, context: dict, env: DocumentEnvironment, ass
     except JinjaError as exc:
         raise TemplateError(f"modèle illisible ({exc}) en préparant l'avenant de "
                             f"« {association.name} » ({association.slug})", template.name) from exc
-    return docx.docx
 
 
 def check_quoted_values(conventions: Conventions, year: int, template: Template) -> None:
@@ -187,14 +187,15 @@ def check_quoted_values(conventions: Conventions, year: int, template: Template)
 
 
 def append_body(document, part, name: str) -> None:
-    """Append `part`'s body to `document`'s, before its section properties; styles must exist."""
+    """Append the body `part` (a `<w:body>` element) to `document`'s, before its section
+    properties; the styles it uses must exist in `document`."""
     missing = _styles_used(part) - _style_ids(document)
     if missing:
         raise TemplateError(f"styles absents de avenant.docx : {', '.join(sorted(missing))} ; {REBUILD}",
                             name)
     body = document.element.body
     section = body.find(f"{W}sectPr")
-    for element in list(part.element.body):
+    for element in list(part):
         if element.tag == f"{W}sectPr":
             continue
         if section is None:
@@ -203,10 +204,8 @@ def append_body(document, part, name: str) -> None:
             section.addprevious(element)
 
 
-def _styles_used(document) -> set[str]:
-    body = document.element.body
-    return {value for tag in ("pStyle", "rStyle", "tblStyle")
-            for value in body.xpath(f".//w:{tag}/@w:val")}
+def _styles_used(body) -> set[str]:
+    return set(_STYLE_VALUES(body))
 
 
 def _style_ids(document) -> set[str]:

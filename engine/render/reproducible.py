@@ -7,7 +7,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from engine.render.typography import typeset_office
+from engine.render.typography import typeset_entries, typeset_office
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CORE = "docProps/core.xml"
@@ -23,21 +23,36 @@ def normalize_zip(data: bytes, stamp: str = "2000-01-01T00:00:00Z") -> bytes:
 
     openpyxl stamps `modified` with the clock at save time whatever the properties say.
     """
+    return zip_entries(normalized_entries(read_entries(data), stamp))
+
+
+def read_entries(data: bytes) -> dict[str, bytes]:
+    """The members of a zip, by name."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
+        return {info.filename: source.read(info) for info in source.infolist()}
+
+
+def normalized_entries(entries: dict[str, bytes], stamp: str) -> dict[str, bytes]:
+    """Fixed core dates, no library note, `fsl-engine` as application; sorted as written."""
+    entries = dict(entries)
     if CORE in entries:
         entries[CORE] = _STAMPED.sub(rb"\g<1>" + stamp.encode() + rb"\g<2>", entries[CORE])
         entries[CORE] = _LIBRARY_NOTE.sub(rb"\g<1>\g<2>", entries[CORE])
     if APP in entries:
         entries[APP] = _APPLICATION.sub(rb"\g<1>fsl-engine\g<2>", entries[APP])
     order = sorted(entries, key=lambda name: (name != "[Content_Types].xml", name))
+    return {name: entries[name] for name in order}
+
+
+def zip_entries(entries: dict[str, bytes]) -> bytes:
+    """A zip of `entries` in their order, with fixed timestamps and permissions."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for name in order:
+        for name, content in entries.items():
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, entries[name])
+            target.writestr(info, content)
     return out.getvalue()
 
 
@@ -50,3 +65,38 @@ def write_normalized(path: Path, data: bytes, year: int, *, typeset: bool = True
     if typeset:
         data = typeset_office(data)
     Path(path).write_bytes(normalize_zip(data, f"{year}-01-01T00:00:00Z"))
+
+
+def write_document(path: Path, document, year: int, *, typeset: bool = True) -> Path:
+    """`write_normalized` for a python-docx Document: the same bytes, without zipping the package
+    and unzipping it twice (its parts go straight from python-docx to the one zip written)."""
+    entries = package_entries(document)
+    if typeset:
+        entries = typeset_entries(entries)
+    Path(path).write_bytes(zip_entries(normalized_entries(entries, f"{year}-01-01T00:00:00Z")))
+    return Path(path)
+
+
+def package_entries(document) -> dict[str, bytes]:
+    """The members `document.save()` would write, by name (python-docx's `OpcPackage.save`, with
+    its `PackageWriter` writing into a dict instead of a zip)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    for part in package.parts:
+        part.before_marshal()
+    writer = _EntryWriter()
+    PackageWriter._write_content_types_stream(writer, package.parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, package.parts)
+    return writer.entries
+
+
+class _EntryWriter:
+    """python-docx's `PhysPkgWriter` interface, into a dict."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.entries[pack_uri.membername] = blob

@@ -76,16 +76,22 @@ def typeset_office(data: bytes) -> bytes:
     """The same DOCX or XLSX with every paragraph (or shared string) typeset the French way."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         infos = source.infolist()
-        entries = {info.filename: source.read(info) for info in infos}
-    for name, content in entries.items():
-        if _DOCX_PARTS.fullmatch(name):
-            entries[name] = typeset_xml(content, f"{W}p", f"{W}t")
-        elif name == "xl/sharedStrings.xml":
-            entries[name] = typeset_xml(content, f"{S}si", f"{S}t")
-        elif _XLSX_SHEETS.fullmatch(name):  # openpyxl writes text inline (<is><t>)
-            entries[name] = typeset_xml(content, f"{S}is", f"{S}t")
+        entries = typeset_entries({info.filename: source.read(info) for info in infos})
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in infos:
             target.writestr(info, entries[info.filename])
     return out.getvalue()
+
+
+def typeset_entries(entries: dict[str, bytes]) -> dict[str, bytes]:
+    """The members of a DOCX or XLSX, by name, with their text typeset the French way."""
+    typeset = dict(entries)
+    for name, content in entries.items():
+        if _DOCX_PARTS.fullmatch(name):
+            typeset[name] = typeset_xml(content, f"{W}p", f"{W}t")
+        elif name == "xl/sharedStrings.xml":
+            typeset[name] = typeset_xml(content, f"{S}si", f"{S}t")
+        elif _XLSX_SHEETS.fullmatch(name):  # openpyxl writes text inline (<is><t>)
+            typeset[name] = typeset_xml(content, f"{S}is", f"{S}t")
+    return typeset
