@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from engine.render.pdf import Converter
 
 def steps() -> list:
-    """The build's steps, in order (imported here: `fsl validate` does not pay for them)."""
+    """The build's steps, in the order their files are listed (imported here: `fsl validate` does
+    not pay for them)."""
     from engine.build import table_step
     from engine.commands.avenants import avenants_step
     from engine.pack.write import pack_step
@@ -25,6 +26,15 @@ def steps() -> list:
 
     # traces/<slug>.json (fsl explain); the SCDL file (fsl scdl)
     return [table_step, avenants_step, pack_step, traces_step, scdl_step]
+
+
+def run_order(listed: list) -> list:
+    """The steps in the order they run: those with documents for LibreOffice first (the avenants,
+    then the pack), so that with --pdf the conversions start as early as possible and the steps
+    that only write files (table, traces, SCDL) overlap the last conversions."""
+    first = [step for step in listed if step.__name__ in ("avenants_step", "pack_step")]
+    return sorted(first, key=lambda step: step.__name__ != "avenants_step") + \
+        [step for step in listed if step not in first]
 
 
 def register(sub) -> None:
@@ -49,12 +59,14 @@ def run(args: argparse.Namespace) -> int:
     if args.final and refuse_final(loaded.conventions, args.year):
         return 1
     target = out_dir(args)
-    written = []
+    listed = steps()
+    by_step: dict = {}
     with staged(target, ALL) as stage, _converter(args.pdf) as converter:
         options = BuildOptions(pdf=args.pdf, progress=True, converter=converter)
-        for step in steps():
-            paths = step(loaded.conventions, args.year, stage, options)
-            written += [path.relative_to(stage) for path in paths]
+        for step in run_order(listed):
+            by_step[step] = [path.relative_to(stage) for path in step(loaded.conventions, args.year, stage,
+                                                                      options)]
+        written = [path for step in listed for path in by_step[step]]
         if converter is not None:
             with Console(stderr=True).status("Conversion en PDF (LibreOffice)…"):
                 converter.finish()  # every PDF written (and the pack merged) before publishing
