@@ -9,15 +9,13 @@ instead of an association's figures, so the model voted and the annexes signed a
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
-
-from docxtpl import DocxTemplate
 
 from engine.model import COLUMNS, Departement, Measure, Period
 from engine.money import format_eur
 from engine.render.avenant import Templates, check_quoted_values, load_templates
 from engine.render.avenant_context import french_day
+from engine.render.docx_template import render_document
 from engine.render.jinja import document_environment
 
 ORDER = (Measure.AML, Measure.ASLL, Measure.FAL, Measure.GLA, Measure.DSF)
@@ -48,9 +46,7 @@ def annex_models(conventions, year: int, templates: Templates | None = None) -> 
     for measure in ORDER:
         template = templates.annexes[measure]
         check_quoted_values(conventions, year, template)
-        docx = DocxTemplate(io.BytesIO(template.data))
-        docx.render(context, jinja_env=env)
-        models.append(AnnexModel(measure, docx.docx))
+        models.append(AnnexModel(measure, render_document(template.data, context, env)))
     return models
 
 
