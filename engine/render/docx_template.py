@@ -12,11 +12,13 @@ The result is the one docxtpl gives: tests/test_docx_template.py compares them b
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -28,7 +30,17 @@ _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.foo
 
 
 class Template(DocxTemplate):
-    """docxtpl's template, whose `patch_xml` is computed once per text (bounded, oldest out)."""
+    """docxtpl's template, whose `patch_xml` is computed once per text (bounded, oldest out) and
+    whose package is parsed once per template: each render works on a copy of it."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self.data = data
+
+    def init_docx(self, reload: bool = True) -> None:
+        if not self.docx or (self.is_rendered and reload):
+            self.docx = copy.deepcopy(_opened(self.data))
+            self.is_rendered = False
 
     def patch_xml(self, src_xml: str) -> str:
         patched = _PATCHED.pop(src_xml, None)
@@ -40,9 +52,15 @@ class Template(DocxTemplate):
         return patched
 
 
+@functools.lru_cache(maxsize=16)
+def _opened(data: bytes):
+    """Template `data` opened by python-docx (never handed out: `Template` renders a copy)."""
+    return Document(io.BytesIO(data))
+
+
 def render_document(data: bytes, context: dict, env):
     """The python-docx Document of template `data` rendered with `context` in `env` (docxtpl)."""
-    template = Template(io.BytesIO(data))
+    template = Template(data)
     template.render(context, jinja_env=env)
     return template.docx
 
@@ -53,7 +71,7 @@ def render_body(data: bytes, context: dict, env) -> etree._Element:
     (a footer naming the association…) are rendered too, in docxtpl's order, and dropped: a field
     they miss fails as it would."""
     source = _sources(data)
-    template = Template(io.BytesIO(data))
+    template = Template(data)
     template.pic_map, template.current_rendering_part, template.docx_ids_index = {}, None, 1000
     tree = template.fix_tables(template.render_xml_part(template.patch_xml(source.body), None, context, env))
     template.fix_docpr_ids(tree)
@@ -76,7 +94,7 @@ class _Sources:
 @functools.lru_cache(maxsize=16)
 def _sources(data: bytes) -> _Sources:
     """The texts docxtpl renders in template `data` (those without a tag render as themselves)."""
-    template = Template(io.BytesIO(data))
+    template = Template(data)
     template.init_docx()
     document = template.docx
     parts = [template.get_part_xml(part) for uri in (Template.HEADER_URI, Template.FOOTER_URI)

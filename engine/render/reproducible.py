@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import io
 import re
+import struct
+import sys
 import zipfile
+import zlib
+from collections import OrderedDict
 from pathlib import Path
 
 from engine.render.typography import typeset_entries, typeset_office
@@ -45,13 +49,65 @@ def normalized_entries(entries: dict[str, bytes], stamp: str) -> dict[str, bytes
 
 
 def zip_entries(entries: dict[str, bytes]) -> bytes:
-    """A zip of `entries` in their order, with fixed timestamps and permissions."""
+    """A zip of `entries` in their order, deflated, with fixed timestamps and permissions: the bytes
+    `zipfile` writes (tests/test_reproducible_zip.py compares them), but a large member already
+    compressed in this process (the avenant's 350 kB of styles, 27 times) is not compressed again."""
+    if any(not name.isascii() for name in entries) or len(entries) > 0xFFFF or \
+            sum(len(content) for content in entries.values()) > 1 << 30:
+        return _zipfile_entries(entries)  # UTF-8 names, ZIP64: zipfile's own rules
+    out, directory = io.BytesIO(), []
+    for text, content in entries.items():
+        name = text.encode("ascii")
+        crc, compressed = _deflated(content)
+        offset = out.tell()
+        out.write(struct.pack(zipfile.structFileHeader, zipfile.stringFileHeader, 20, 0, 0, DEFLATED,
+                              _DOS_TIME, _DOS_DATE, crc, len(compressed), len(content), len(name), 0))
+        out.write(name)
+        out.write(compressed)
+        directory.append(struct.pack(zipfile.structCentralDir, zipfile.stringCentralDir, 20, _SYSTEM, 20,
+                                     0, 0, DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(compressed),
+                                     len(content), len(name), 0, 0, 0, 0, _PERMISSIONS, offset) + name)
+    start = out.tell()
+    out.write(b"".join(directory))
+    out.write(struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(directory),
+                          len(directory), out.tell() - start, start, 0))
+    return out.getvalue()
+
+
+DEFLATED = zipfile.ZIP_DEFLATED
+_DOS_DATE = (FIXED_ZIP_TIME[0] - 1980) << 9 | FIXED_ZIP_TIME[1] << 5 | FIXED_ZIP_TIME[2]
+_DOS_TIME = FIXED_ZIP_TIME[3] << 11 | FIXED_ZIP_TIME[4] << 5 | FIXED_ZIP_TIME[5] // 2
+_SYSTEM = 0 if sys.platform == "win32" else 3  # zipfile.ZipInfo's create_system
+_PERMISSIONS = 0o644 << 16
+_DEFLATED_CACHE: OrderedDict[bytes, tuple[int, bytes]] = OrderedDict()
+DEFLATED_CACHE_SIZE = 32
+"""Members of at least `DEFLATED_CACHE_MIN` bytes whose compressed form is kept (oldest out)."""
+DEFLATED_CACHE_MIN = 16_384
+
+
+def _deflated(content: bytes) -> tuple[int, bytes]:
+    """CRC-32 and raw deflate stream of `content`, as zipfile computes them (default level)."""
+    if len(content) < DEFLATED_CACHE_MIN:
+        return _deflate(content)
+    found = _DEFLATED_CACHE.pop(content, None) or _deflate(content)
+    _DEFLATED_CACHE[content] = found
+    if len(_DEFLATED_CACHE) > DEFLATED_CACHE_SIZE:
+        _DEFLATED_CACHE.popitem(last=False)
+    return found
+
+
+def _deflate(content: bytes) -> tuple[int, bytes]:
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return zlib.crc32(content), compressor.compress(content) + compressor.flush()
+
+
+def _zipfile_entries(entries: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for name, content in entries.items():
             info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.external_attr = _PERMISSIONS
             target.writestr(info, content)
     return out.getvalue()
 
