@@ -137,11 +137,13 @@ def render_avenant(
     """The avenant then its annexes in annex-number order, as a python-docx Document."""
     context = avenant_context(conventions, association, year, commission)
     document = render_part(templates.avenant, context, env, association, render_document)
+    styles = None  # the avenant's style ids, read once (appending a body adds none)
     for annex in context["annexes"]:
         template = templates.annexes[Measure(annex["mesure"])]
         check_quoted_values(conventions, year, template)
         body = render_part(template, {**context, "annexe": annex}, env, association, render_body)
-        append_body(document, body, template.name)
+        styles = _style_ids(document) if styles is None else styles
+        append_body(document, body, template.name, styles)
     points = association_points(conventions, association, year)
     if commission is None:
         points.append(deliberation_point(commission_path(Path(conventions.root), year)))
@@ -186,10 +188,10 @@ def check_quoted_values(conventions: Conventions, year: int, template: Template)
                                 f"(templates/annexes/) puis {REBUILD}", template.name, key)
 
 
-def append_body(document, part, name: str) -> None:
+def append_body(document, part, name: str, styles: set[str] | None = None) -> None:
     """Append the body `part` (a `<w:body>` element) to `document`'s, before its section
-    properties; the styles it uses must exist in `document`."""
-    missing = _styles_used(part) - _style_ids(document)
+    properties; the styles it uses must exist in `document` (`styles`: its style ids, if known)."""
+    missing = _styles_used(part) - (_style_ids(document) if styles is None else styles)
     if missing:
         raise TemplateError(f"styles absents de avenant.docx : {', '.join(sorted(missing))} ; {REBUILD}",
                             name)

@@ -11,7 +11,7 @@ import zlib
 from collections import OrderedDict
 from pathlib import Path
 
-from engine.render.typography import typeset_entries, typeset_office
+from engine.render.typography import typeset_document, typeset_entries, typeset_office
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CORE = "docProps/core.xml"
@@ -125,10 +125,12 @@ def write_normalized(path: Path, data: bytes, year: int, *, typeset: bool = True
 
 def write_document(path: Path, document, year: int, *, typeset: bool = True) -> Path:
     """`write_normalized` for a python-docx Document: the same bytes, without zipping the package
-    and unzipping it twice (its parts go straight from python-docx to the one zip written)."""
+    and unzipping it twice (its parts go straight from python-docx to the one zip written; they
+    are typeset in place first, so `document` is not to be written again)."""
+    done = typeset_document(document) if typeset else set()
     entries = package_entries(document)
     if typeset:
-        entries = typeset_entries(entries)
+        entries = typeset_entries(entries, done)
     Path(path).write_bytes(zip_entries(normalized_entries(entries, f"{year}-01-01T00:00:00Z")))
     return Path(path)
 

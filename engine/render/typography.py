@@ -67,9 +67,26 @@ def typeset_paragraph(texts: list) -> None:
 
 def typeset_xml(data: bytes, paragraph_tag: str, text_tag: str) -> bytes:
     root = etree.fromstring(data)
+    typeset_tree(root, paragraph_tag, text_tag)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def typeset_tree(root, paragraph_tag: str = f"{W}p", text_tag: str = f"{W}t") -> None:
     for paragraph in root.iter(paragraph_tag):
         typeset_paragraph(list(paragraph.iter(text_tag)))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def typeset_document(document) -> set[str]:
+    """Typeset, in place, the XML parts of a python-docx Document that `typeset_entries` would
+    (body, headers, footers…), before they are serialised; return their member names."""
+    done = set()
+    for part in document.part.package.parts:
+        name = part.partname.membername
+        element = getattr(part, "_element", None)
+        if _DOCX_PARTS.fullmatch(name) and element is not None:
+            typeset_tree(element)
+            done.add(name)
+    return done
 
 
 def typeset_office(data: bytes) -> bytes:
@@ -84,10 +101,13 @@ def typeset_office(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def typeset_entries(entries: dict[str, bytes]) -> dict[str, bytes]:
-    """The members of a DOCX or XLSX, by name, with their text typeset the French way."""
+def typeset_entries(entries: dict[str, bytes], done: set[str] = frozenset()) -> dict[str, bytes]:
+    """The members of a DOCX or XLSX, by name, with their text typeset the French way (except
+    those `done` already)."""
     typeset = dict(entries)
     for name, content in entries.items():
+        if name in done:
+            continue
         if _DOCX_PARTS.fullmatch(name):
             typeset[name] = typeset_xml(content, f"{W}p", f"{W}t")
         elif name == "xl/sharedStrings.xml":
