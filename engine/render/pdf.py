@@ -1,9 +1,11 @@
-"""PDF through LibreOffice: a whole batch in ONE headless process, with its own temporary profile.
+"""PDF through LibreOffice, headless, each process with its own temporary profile.
 
-Starting LibreOffice costs seconds, so the 27 avenants go through a single `soffice
---convert-to pdf` call. The profile (`-env:UserInstallation`) is a fresh temporary folder, so a
-user's open LibreOffice or a stale lock never blocks the run; a timeout kills the whole process
-group. Only documents the engine generated go through here, never a submitted file.
+Starting LibreOffice costs a second, so it is started once: `convert_to_pdf` converts a whole
+batch in one `soffice --convert-to pdf` call; `Converter` (the build's service) keeps instances
+up for the whole build and feeds them while rendering goes on. The profile
+(`-env:UserInstallation`) is a fresh temporary folder, so a user's open LibreOffice or a stale
+lock never blocks the run; a timeout kills the whole process group. Only documents the engine
+generated go through here, never a submitted file.
 """
 
 from __future__ import annotations
@@ -166,12 +168,14 @@ class Converter:
     rendering goes on.
 
     Each worker is one headless LibreOffice started once for the whole build, with its own
-    temporary profile; it holds an empty text document open so that it stays up between
-    requests. Documents are handed to it by a short `soffice --convert-to` client on the same
-    profile: LibreOffice passes the request to the running instance through its single-instance
-    pipe (a local socket, no network) and the client returns when the PDFs are written. A worker
-    takes, at each turn, its share of the documents waiting with the same output folder and
-    filter, so two workers convert on two cores while the caller renders the next documents.
+    temporary profile, listening on a private UNO pipe (`--accept=pipe,name=fsl-<pid>-<random>`,
+    a local socket in /tmp, no network). Next to it, `uno_bridge.py`, run by the system Python
+    that has LibreOffice's `uno` module (python3-uno), takes one document at a time: LibreOffice
+    loads it hidden and exports it (PDF, or PDF/A-2b), and the next one follows at once. Without
+    that module (or with FSL_PDF_BRIDGE=clients), documents are handed over in batches by short
+    `soffice --convert-to` clients on the same profile, which LibreOffice passes to the running
+    instance through its single-instance pipe. Either way two workers convert on two cores while
+    the caller renders the next documents.
 
         with Converter() as converter:
             futures = converter.submit([docx], folder)   # returns at once
