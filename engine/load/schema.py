@@ -64,11 +64,16 @@ def inline_refs(schema: dict) -> dict:
 
 def validate_document(doc: YamlDocument, schema_name: str) -> None:
     """Raise `InputErrors` listing every schema violation of `doc`, in file order."""
-    validator = load_schema(schema_name)
-    errors = [_to_input_error(doc, e) for e in _leaf_errors(validator.iter_errors(doc.data))]
+    errors = schema_errors(doc, load_schema(schema_name))
     if errors:
-        errors.sort(key=lambda e: (e.line or 0, e.field or ""))
         raise InputErrors(errors)
+
+
+def schema_errors(doc: YamlDocument, validator: Draft202012Validator) -> list[InputError]:
+    """Every violation of `doc` found by `validator`, as located errors in file order."""
+    errors = [_to_input_error(doc, e) for e in _leaf_errors(validator.iter_errors(doc.data))]
+    errors.sort(key=lambda e: (e.line or 0, e.field or ""))
+    return errors
 
 
 def _leaf_errors(errors) -> list[ValidationError]:
