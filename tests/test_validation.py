@@ -63,3 +63,16 @@ def test_cli_error_has_no_traceback_in_a_real_process(small_conventions: Path) -
     assert run.returncode == 1
     assert "alpha.yaml:18: allocations[0].lignes[0].asll_points:" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_validate_loads_neither_the_checker_rules_nor_the_holidays(small_conventions: Path) -> None:
+    """`fsl validate` start-up: the check command's rules (holidays, calendar) load only when run."""
+    script = (
+        "import sys\n"
+        "from engine.cli import main\n"
+        f"code = main(['validate', '-q', '--conventions', {str(small_conventions)!r}])\n"
+        "print(code, sorted(m for m in ('holidays', 'engine.checker.ruleset', 'engine.calendar', "
+        "'engine.rules') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr

@@ -8,8 +8,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from engine import PROJECT_ROOT
 from engine.calendar import Counting
+from engine.checker import DEFAULT_RULES, RULES_DIR
 from engine.errors import FslError, InputError, InputErrors
 from engine.load.schema import validate_document
 from engine.load.textfile import read_bytes
@@ -30,8 +30,6 @@ from engine.rules import (
     Severity,
 )
 
-RULES_DIR = PROJECT_ROOT / "conventions" / "regles"
-DEFAULT_RULES = "pas-de-calais"
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 """A rules set is named, never a path: `--regles ../commissions/2026` reads nothing."""
 MAX_CERTIFICATE_BYTES = 1024 * 1024

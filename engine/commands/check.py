@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.checker.ruleset import DEFAULT_RULES, RULES_DIR, is_path, load_certificate, load_ruleset
+from engine.checker import DEFAULT_RULES, RULES_DIR
 from engine.commands.options import DEFAULT_CONVENTIONS, parse_day
 from engine.errors import FslError, OutputError
 
@@ -68,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
 def check_submissions(args: argparse.Namespace, progress=None) -> CheckResult:
     """The check `fsl check` and `fsl relances` share (one engine, two views): the rules, the
     trusted authorities, the register cross-checked against the conventions, then `run_check`."""
+    from engine.checker.ruleset import load_certificate, load_ruleset
     from engine.checker.run import run_check
 
     as_of = args.as_of or date.today()  # the only place the checker reads the clock
@@ -99,6 +100,7 @@ def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
 def _check_targets(args: argparse.Namespace) -> None:
     """Refuse a report target that could destroy something, before any work (exit 3)."""
     from engine.checker.report_target import check_report_target
+    from engine.checker.ruleset import is_path
 
     rules = Path(args.regles) if is_path(args.regles) else RULES_DIR / f"{args.regles}.yaml"
     inputs = [rules, *(getattr(args, "confiance", None) or ())]

@@ -22,21 +22,58 @@ _TYPES_FR = {
 }
 
 
+_LOCAL_DEF = "#/$defs/"
+_NOT_SCHEMAS = frozenset({"$defs", "enum", "const", "examples", "default"})
+"""Keywords whose value is data, not a subschema: left as written."""
+
+
 @cache
 def load_schema(name: str, schema_dir: Path = SCHEMA_DIR) -> Draft202012Validator:
-    """The validator for `schemas/<name>.schema.json` (checked once, cached)."""
+    """The validator for `schemas/<name>.schema.json` (built once per process).
+
+    The schemas are the project's own files: tests/test_schema.py checks each of them against
+    the 2020-12 meta-schema (`check_schema`), which took longer here than validating all the
+    conventions."""
     schema = json.loads((schema_dir / f"{name}.schema.json").read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft202012Validator(inline_refs(schema), format_checker=FormatChecker())
+
+
+def inline_refs(schema: dict) -> dict:
+    """`schema` with each `{"$ref": "#/$defs/NAME"}` (alone in its object) replaced by the
+    definition itself: the same checks, the same errors (an error inside a reference already
+    carries the definition's keyword, value and subschema), without resolving the reference
+    again at each value checked, which was most of the validation's time. A definition that
+    refers back to itself keeps its `$ref`."""
+    definitions = schema.get("$defs", {})
+
+    def inline(node, open_names: frozenset):
+        if isinstance(node, list):
+            return [inline(item, open_names) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if len(node) == 1 and isinstance(ref, str) and ref.startswith(_LOCAL_DEF):
+            name = ref[len(_LOCAL_DEF):]
+            if name in definitions and name not in open_names and isinstance(definitions[name], dict):
+                return inline(definitions[name], open_names | {name})
+        return {key: value if key in _NOT_SCHEMAS else inline(value, open_names)
+                for key, value in node.items()}
+
+    return inline(schema, frozenset())
 
 
 def validate_document(doc: YamlDocument, schema_name: str) -> None:
     """Raise `InputErrors` listing every schema violation of `doc`, in file order."""
-    validator = load_schema(schema_name)
-    errors = [_to_input_error(doc, e) for e in _leaf_errors(validator.iter_errors(doc.data))]
+    errors = schema_errors(doc, load_schema(schema_name))
     if errors:
-        errors.sort(key=lambda e: (e.line or 0, e.field or ""))
         raise InputErrors(errors)
+
+
+def schema_errors(doc: YamlDocument, validator: Draft202012Validator) -> list[InputError]:
+    """Every violation of `doc` found by `validator`, as located errors in file order."""
+    errors = [_to_input_error(doc, e) for e in _leaf_errors(validator.iter_errors(doc.data))]
+    errors.sort(key=lambda e: (e.line or 0, e.field or ""))
+    return errors
 
 
 def _leaf_errors(errors) -> list[ValidationError]:

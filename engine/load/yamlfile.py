@@ -4,6 +4,9 @@ PyYAML's `safe_load` follows YAML 1.1: `01000` becomes 512, `12:30` becomes 750,
 become booleans, dates become `datetime.date` and the last duplicate key wins silently. Here a
 plain scalar is null, a boolean (`true`/`false` only), a decimal integer without leading zero,
 a `Decimal`, or else a string; dates stay strings for the schema's `format: date` to check.
+
+Speed: libyaml's parser (C, bundled in PyYAML's wheels) feeds our own composer and checks; the
+Python reader takes the texts where the two read differently and reports every error.
 """
 
 from __future__ import annotations
@@ -15,6 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.resolver import BaseResolver
+
+try:
+    from yaml.cyaml import CParser
+except ImportError:  # PyYAML without libyaml
+    CParser = None
 
 from engine.errors import InputError
 from engine.load.textfile import read_text
@@ -34,6 +44,7 @@ _INT = re.compile(r"[-+]?(0|[1-9][0-9]{0,30})")
 _DECIMAL = re.compile(r"[-+]?(0|[1-9][0-9]{0,30})\.[0-9]{1,30}")
 """At most 31 digits: longer stays text, for the schema to refuse (Python refuses to convert
 4 300 digits or more, and no figure here needs 31)."""
+_LIBYAML_DIFFERS = re.compile("[\t\ufeff\ud800-\udfff?]|[|>][-+0-9]*#")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
@@ -44,14 +55,11 @@ class _TooComplex(Exception):
         self.message, self.mark = message, mark
 
 
-class _PlainLoader(yaml.SafeLoader):
-    """A composer with no implicit resolvers (every untagged scalar is a string node) that
-    refuses nesting deeper than MAX_DEPTH and more than MAX_ALIASES aliases."""
+class _LimitedComposer(Composer):
+    """PyYAML's composer refusing nesting deeper than MAX_DEPTH and more than MAX_ALIASES aliases."""
 
-    yaml_implicit_resolvers: dict = {}
-
-    def __init__(self, stream) -> None:
-        super().__init__(stream)
+    def __init__(self) -> None:
+        Composer.__init__(self)
         self._depth = 0
         self._aliases = 0
 
@@ -68,6 +76,33 @@ class _PlainLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+
+class _PlainLoader(_LimitedComposer, yaml.SafeLoader):
+    """The reference reader, all in Python: no implicit resolvers (every untagged scalar is a
+    string node), the composer's limits above."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def __init__(self, stream) -> None:
+        yaml.SafeLoader.__init__(self, stream)
+        _LimitedComposer.__init__(self)
+
+
+if CParser is not None:
+    class _FastLoader(_LimitedComposer, CParser, BaseResolver):
+        """The same composer and resolution fed by libyaml's scanner and parser (C): the same
+        nodes, several times faster. Used only where it agrees with `_PlainLoader` (`_compose`)."""
+
+        yaml_implicit_resolvers: dict = {}
+
+        def __init__(self, stream) -> None:
+            CParser.__init__(self, stream)
+            BaseResolver.__init__(self)
+            _LimitedComposer.__init__(self)
+else:  # PyYAML built without libyaml: the Python reader alone
+    _FastLoader = None
+
 
 @dataclass(frozen=True)
 class YamlDocument:
@@ -96,7 +131,7 @@ def load_yaml(path: Path, max_bytes: int = MAX_BYTES, root: Path | None = None) 
 def parse_yaml(text: str, path: Path) -> YamlDocument:
     """Parse YAML text already read from `path`."""
     try:
-        nodes = list(yaml.compose_all(text, Loader=_PlainLoader))
+        nodes = _compose(text)
     except _TooComplex as exc:
         raise InputError(f"YAML trop complexe : {exc.message}", path, exc.mark.line + 1,
                          "(syntaxe)") from None
@@ -121,6 +156,28 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
     builder = _Builder(path)
     data = builder.build(nodes[0], ())
     return YamlDocument(path=path, data=data, lines=builder.lines)
+
+def _compose(text: str) -> list[yaml.Node]:
+    """The documents' node trees. libyaml's parser when it is there and the text holds none of the
+    characters it reads differently; on any refusal, the Python reader runs again and its outcome
+    (the error, its wording and its line) is the one reported."""
+    if _FastLoader is not None and _fast_path_agrees(text):
+        try:
+            return list(yaml.compose_all(text, Loader=_FastLoader))
+        except (yaml.YAMLError, _TooComplex):
+            pass
+    return list(yaml.compose_all(text, Loader=_PlainLoader))
+
+
+def _fast_path_agrees(text: str) -> bool:
+    """False for a text libyaml may read otherwise than PyYAML's Python reader, found by running
+    both on mutated inputs: a tab (libyaml accepts one inside a plain value), a byte order mark
+    (libyaml skips one at any line's start), a « ? » (between brackets, libyaml keeps it inside a
+    plain value, PyYAML reads a key), « |# » or « >-# » (a comment glued to a block scalar's
+    indicator: libyaml accepts it, PyYAML refuses it), a surrogate, a last line without its line
+    break (libyaml places a value left empty there one line further down)."""
+    return text.endswith("\n") and _LIBYAML_DIFFERS.search(text) is None
+
 
 _FRENCH_PROBLEMS = (
     ("found character '\\t' that cannot start any token",
@@ -223,7 +280,7 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, where: JsonPath) -> Any:
         self._check_tag(node, _STR_TAG, where)
-        if node.style is not None:
+        if node.style:  # quoted or block; plain is None (Python reader) or "" (libyaml)
             return node.value
         return resolve_plain(node.value)
 
