@@ -76,7 +76,9 @@ def validation_errors(data: bytes, schema: dict, rows: list[ScdlRow]) -> list[In
     """Validate the CSV bytes with frictionless (imported here: only this command needs it)."""
     from frictionless import Resource, Schema
 
-    report = Resource(data=data, format="csv", schema=Schema.from_descriptor(schema)).validate()
+    # written as UTF-8 just above: frictionless need not guess the encoding (chardet)
+    resource = Resource(data=data, format="csv", encoding="utf-8", schema=Schema.from_descriptor(schema))
+    report = resource.validate()
     errors = []
     for task in report.tasks:
         for error in task.errors:
