@@ -202,9 +202,9 @@ def _table(document, rows) -> None:
     grid = document.add_table(rows=len(cells), cols=width)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, row in enumerate(cells):
-        for c, text in enumerate(row):
-            add_runs(grid.cell(r, c).paragraphs[0], text, bold=r == 0)
+    for r, (row, texts) in enumerate(zip(grid.rows, cells, strict=True)):
+        for cell, text in zip(row.cells, texts, strict=False):  # row by row (`grid.cell` walks it all)
+            add_runs(cell.paragraphs[0], text, bold=r == 0)
     header = grid.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
