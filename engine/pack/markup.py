@@ -34,6 +34,7 @@ _INSERT = re.compile(r"\[\[([a-z_]+)\]\]")
 _DIRECTIVES = ("signet", "titre", "entete", "pied")
 _FIELDS = ("PAGE", "NUMPAGES")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|\|")
+_MARKUP_START = re.compile(r"[\\*^{]")
 
 Insert = Callable[[object], None]
 
@@ -163,9 +164,11 @@ def add_runs(paragraph, text: str, bold: bool = False) -> None:
             flush()
             add_field(paragraph, name)
             i += len(name) + 2
-        else:
-            buffer.append(text[i])
-            i += 1
+        else:  # this character, then up to the next one that may start markup
+            end = _MARKUP_START.search(text, i + 1)
+            end = len(text) if end is None else end.start()
+            buffer.append(text[i:end])
+            i = end
     flush()
 
 
