@@ -71,8 +71,9 @@ immutable; a test's other conventions are other objects, never served this grid)
 
 
 def _last_grid(dep: Departement, table: Table):
-    if _LAST_GRID and _LAST_GRID[0][0]() is dep and _LAST_GRID[0][1]() is table:
-        return _LAST_GRID[0][2]
+    for dep_ref, table_ref, tbl in _LAST_GRID[:1]:  # read once (the web app's job runs in a thread)
+        if dep_ref() is dep and table_ref() is table:
+            return tbl
     return None
 
 
