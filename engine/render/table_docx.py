@@ -138,7 +138,7 @@ def keep_row_whole(tr) -> None:
 class BodyRows:
     """The body's rows, each cell a copy of one python-docx filled once per column and style.
 
-    Filling its 2 400 cells through python-docx's element API took most of the table's time; a
+    Filling its 1 200 cells through python-docx's element API took most of the table's time; a
     copy gives the same XML (tests/test_table_docx_rows.py compares the two). Text python-docx
     writes in several elements (line breaks, tabs, spaces at an end) is still filled by it."""
 
