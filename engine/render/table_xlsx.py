@@ -93,14 +93,14 @@ class CellStyles:
     border each time a cell is given one: most of the workbook's time). Same styles, same bytes."""
 
     def __init__(self) -> None:
-        self._given: dict[tuple, StyleArray] = {}
+        self._given: dict[tuple, tuple[StyleArray, tuple]] = {}
 
     def apply(self, cell, font=None, fill=None, number_format=None, border=None) -> None:
         before = None if cell._style is None else tuple(cell._style)
         key = (before, id(font), id(fill), number_format, id(border))
         given = self._given.get(key)
         if given is not None:
-            cell._style = copy(given)
+            cell._style = copy(given[0])
             return
         if font:
             cell.font = font
@@ -110,8 +110,8 @@ class CellStyles:
             cell.number_format = number_format
         if border:
             cell.border = border
-        if cell._style is not None:
-            self._given[key] = copy(cell._style)
+        if cell._style is not None:  # the objects kept with it: their ids stay theirs
+            self._given[key] = (copy(cell._style), (font, fill, border))
 
 
 def _formula(sheet, row: int, column: int, formula: str, **style):
