@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,17 @@ def test_build_2026_pdf_writes_table_27_avenants_and_the_pack(tmp_path: Path, ca
     assert len(list((tmp_path / "avenants").glob("*.pdf"))) == 27
     assert (tmp_path / "pack" / "dossier_commission_permanente_2026.pdf").is_file()
     assert "  pack/ : 10 DOCX, 1 PDF" in capsys.readouterr().out
+
+
+def test_a_pack_without_pdf_does_not_import_pypdf(conventions: Path, tmp_path: Path) -> None:
+    """pypdf merges the PDF parts: a pack written without --pdf does not pay for its import."""
+    script = (
+        "import sys\n"
+        "from engine.cli import main\n"
+        f"code = main(['pack', '2026', '--conventions', {str(conventions)!r}, "
+        f"'--out', {str(tmp_path / 'sortie')!r}])\n"
+        "print(code, 'pypdf' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                          cwd=ROOT)
+    assert done.stdout.splitlines()[-1] == "0 False", done.stdout + done.stderr

@@ -79,3 +79,20 @@ def test_year_inside_the_file_must_match_its_name(pack_conventions: Path) -> Non
     shutil.copy(folder / "2026.yaml", folder / "2027.yaml")
     with pytest.raises(InputError, match="année 2026 dans un fichier nommé 2027.yaml"):
         load_commission(pack_conventions, 2027)
+
+
+def test_meeting_is_read_once_per_text_and_never_served_stale(pack_conventions: Path) -> None:
+    """The table, the pack, the amendments and the SCDL file share one reading; an edited file
+    (or a bad one) is read again."""
+    first = load_commission(pack_conventions, 2026)
+    assert load_commission(pack_conventions, 2026) is first
+    path = pack_conventions / "commissions" / "2026.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("2026-173", "2026-999"), encoding="utf-8")
+    assert load_commission(pack_conventions, 2026).deliberation == "2026-999"
+    path.write_text(text.replace("  date: 2026-05-26", "  date: 26/05/2026"), encoding="utf-8")
+    for _ in range(2):
+        with pytest.raises(InputErrors):
+            load_commission(pack_conventions, 2026)
+    path.write_text(text, encoding="utf-8")
+    assert load_commission(pack_conventions, 2026) == first

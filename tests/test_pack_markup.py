@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.errors import TemplateError
 from engine.pack.markup import add_runs, french_spacing, parse, write
@@ -55,3 +57,49 @@ def test_dates_ordinals_and_lists_in_french() -> None:
     assert ordinal(2) == "2^{ème}"
     assert french_list([2026, 2027]) == "2026 et 2027"
     assert french_list(["a", "b", "c"]) == "a, b et c"
+
+
+def _runs_char_by_char(paragraph, text: str, bold: bool = False) -> None:
+    """The reference: `add_runs` as it read the text, one character at a time."""
+    from engine.pack.markup import _closing, _field_at, _unescape, add_field
+
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            paragraph.add_run(french_spacing("".join(buffer))).bold = bold or None
+            buffer.clear()
+
+    i = 0
+    while i < len(text):
+        if text[i] == "\\" and i + 1 < len(text):
+            buffer.append(text[i + 1])
+            i += 2
+        elif text.startswith("**", i):
+            flush()
+            bold, i = not bold, i + 2
+        elif text.startswith("^{", i):
+            flush()
+            end = _closing(text, i + 2)
+            run = paragraph.add_run(_unescape(text[i + 2:end]))
+            run.font.superscript, run.bold = True, bold or None
+            i = end + 1
+        elif (name := _field_at(text, i)) is not None:
+            flush()
+            add_field(paragraph, name)
+            i += len(name) + 2
+        else:
+            buffer.append(text[i])
+            i += 1
+    flush()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", " b", "«", " :", "\\", "*", "**", "^", "^{", "}", "{", "{PAGE}",
+                                 "{NUMPAGES}", "{PAGE", "é", "\\*"]), max_size=14).map("".join),
+       st.booleans())
+def test_runs_read_by_chunks_are_those_read_char_by_char(text: str, bold: bool) -> None:
+    fast, reference = Document().add_paragraph(), Document().add_paragraph()
+    add_runs(fast, text, bold)
+    _runs_char_by_char(reference, text, bold)
+    assert fast._p.xml == reference._p.xml

@@ -9,13 +9,14 @@ import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
-
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
 
 from engine.errors import DocumentError
 from engine.render.pdf import convert_to_pdf
+
+if TYPE_CHECKING:  # pypdf is imported when a pack is merged (a build without --pdf needs none)
+    from pypdf import PdfReader, PdfWriter
 
 CREATOR = "fsl-engine"
 
@@ -76,6 +77,8 @@ def merge(pdfs: list[Path], bookmarks: list[str], target: Path, info: PdfInfo,
     """The parts end to end, one top-level bookmark at the first page of each."""
     if len(pdfs) != len(bookmarks):
         raise DocumentError(f"{len(pdfs)} PDF pour {len(bookmarks)} signets", target)
+    from pypdf import PdfReader, PdfWriter
+
     readers = [PdfReader(p) for p in pdfs]
     writer = PdfWriter()
     starts = []
@@ -92,6 +95,8 @@ def merge(pdfs: list[Path], bookmarks: list[str], target: Path, info: PdfInfo,
 
 
 def _archive_metadata(writer: PdfWriter, first: PdfReader, info: PdfInfo, identifier: bytes) -> None:
+    from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+
     producer = first.metadata.get("/Producer", CREATOR) if first.metadata else CREATOR
     writer.pdf_header = first.pdf_header
     writer.add_metadata({"/Title": info.title, "/Author": info.author, "/Creator": CREATOR,

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from engine.errors import InputError, InputErrors
 from engine.load.schema import validate_document
-from engine.load.yamlfile import YamlDocument, load_yaml
+from engine.load.textfile import read_text
+from engine.load.yamlfile import MAX_BYTES, YamlDocument, parse_yaml
 from engine.model import Measure
 
 COMMISSIONS_DIR = "commissions"
@@ -83,7 +85,15 @@ def activity_path(root: Path, year: int) -> Path:
 
 
 def load_commission(root: Path, year: int) -> Commission:
-    doc = _read(commission_path(root, year), "commission", year, "annee")
+    """The meeting of `year`, read and checked once per text of its file (the table, the pack, the
+    amendments and the SCDL file of a build all cite it)."""
+    path = commission_path(root, year)
+    return _commission(path, year, _text(path))
+
+
+@lru_cache(maxsize=8)
+def _commission(path: Path, year: int, text: str) -> Commission:
+    doc = _checked(path, text, "commission", year, "annee")
     data = doc.data
     avis, rapport, politique = data["avis_commission"], data["rapport"], data["politique"]
     signature, initial = data["signature_acte"], data["conventions_initiales"]
@@ -126,10 +136,18 @@ def load_activity(root: Path, year: int) -> Activity:
 
 
 def _read(path: Path, schema: str, year: int, year_field: str) -> YamlDocument:
+    return _checked(path, _text(path), schema, year, year_field)
+
+
+def _text(path: Path) -> str:
     if not path.is_file():
         raise InputError("fichier introuvable : le dossier de la Commission permanente en a "
                          "besoin ; partez du fichier d'une autre année et mettez-le à jour", path)
-    doc = load_yaml(path)
+    return read_text(path, MAX_BYTES)
+
+
+def _checked(path: Path, text: str, schema: str, year: int, year_field: str) -> YamlDocument:
+    doc = parse_yaml(text, path)
     validate_document(doc, schema)
     if doc.data[year_field] != year:
         raise InputError(f"année {doc.data[year_field]} dans un fichier nommé {path.name} : "

@@ -34,6 +34,7 @@ _INSERT = re.compile(r"\[\[([a-z_]+)\]\]")
 _DIRECTIVES = ("signet", "titre", "entete", "pied")
 _FIELDS = ("PAGE", "NUMPAGES")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|\|")
+_MARKUP_START = re.compile(r"[\\*^{]")
 
 Insert = Callable[[object], None]
 
@@ -163,9 +164,11 @@ def add_runs(paragraph, text: str, bold: bool = False) -> None:
             flush()
             add_field(paragraph, name)
             i += len(name) + 2
-        else:
-            buffer.append(text[i])
-            i += 1
+        else:  # this character, then up to the next one that may start markup
+            end = _MARKUP_START.search(text, i + 1)
+            end = len(text) if end is None else end.start()
+            buffer.append(text[i:end])
+            i = end
     flush()
 
 
@@ -202,9 +205,9 @@ def _table(document, rows) -> None:
     grid = document.add_table(rows=len(cells), cols=width)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, row in enumerate(cells):
-        for c, text in enumerate(row):
-            add_runs(grid.cell(r, c).paragraphs[0], text, bold=r == 0)
+    for r, (row, texts) in enumerate(zip(grid.rows, cells, strict=True)):
+        for cell, text in zip(row.cells, texts, strict=False):  # row by row (`grid.cell` walks it all)
+            add_runs(cell.paragraphs[0], text, bold=r == 0)
     header = grid.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")

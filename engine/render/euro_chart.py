@@ -43,6 +43,7 @@ def euro_axis(axes) -> None:
 
 def png_bytes(figure) -> bytes:
     figure.tight_layout()
+    figure.set_layout_engine(None)  # laid out: savefig need not draw it once more to lay it out
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import weakref
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.table import _Cell
 
 from engine.finance import Table
 from engine.model import Departement
@@ -52,19 +55,45 @@ def table_document(dep: Departement, table: Table, dated: date | None = None):
 
 
 def add_table(document, dep: Departement, table: Table) -> None:
+    """The table's grid, built once per departement and table: the build's table and the pack's
+    annexe 3 show the same one (copying its XML takes a tenth of the time building it takes)."""
+    built = _last_grid(dep, table)
+    if built is not None:
+        document.element.body._insert_tbl(deepcopy(built))
+        return
+    grid = build_grid(document, dep, table)
+    _LAST_GRID[:] = [(weakref.ref(dep), weakref.ref(table), deepcopy(grid._tbl))]
+
+
+_LAST_GRID: list[tuple[weakref.ref, weakref.ref, object]] = []
+"""The last grid built: (its departement, its table, its `w:tbl`), checked by identity (both are
+immutable; a test's other conventions are other objects, never served this grid)."""
+
+
+def _last_grid(dep: Departement, table: Table):
+    for dep_ref, table_ref, tbl in _LAST_GRID[:1]:  # read once (the web app's job runs in a thread)
+        if dep_ref() is dep and table_ref() is table:
+            return tbl
+    return None
+
+
+def build_grid(document, dep: Departement, table: Table):
+    """Append the table to `document` (python-docx's `Table`): header, a block per association."""
     grid = document.add_table(rows=1, cols=len(COLUMNS))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(grid.rows[0].cells, headings(dep, table), strict=True):
         _fill(cell, text, bold=True, size=HEADER_SIZE_PT)
     _repeat_header(grid.rows[0])
+    fit_columns(grid)  # before the body: its rows are made with the final widths
+    body = BodyRows(grid)
     for block in table.blocks:
         for index, row in enumerate(block.rows):
             cells = row_cells(dep, block, row)
-            _add_row(grid, cells if index == 0 else [None, *cells[1:]])  # the name once per block
-        _add_row(grid, subtotal_cells(block), bold=True)
-    _add_row(grid, total_cells(table), bold=True)
-    fit_columns(grid)
+            body.add(cells if index == 0 else [None, *cells[1:]])  # the name once per block
+        body.add(subtotal_cells(block), bold=True)
+    body.add(total_cells(table), bold=True)
+    return grid
 
 
 WIDTHS_CM = {"association": 2.9, "territory": 2.4, "arrondissement": 1.7, "count": 1.25, "amount": 1.7}
@@ -80,16 +109,9 @@ def fit_columns(grid) -> None:
     grid.autofit = False
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
-    rows = [tr.tc_lst for tr in grid._tbl.tr_lst]
-    if all(len(cells) == len(widths) and all(tc.grid_span == 1 and tc.vMerge is None for tc in cells)
-           for cells in rows):
-        for cells in rows:  # a plain grid: row by row (`column.cells` walks the whole table each time)
-            for tc, width in zip(cells, widths, strict=True):
-                tc.width = width
-    else:
-        for column, width in zip(grid.columns, widths, strict=True):
-            for cell in column.cells:
-                cell.width = width
+    for tr in grid._tbl.tr_lst:  # the header: the body's rows are then made with these widths
+        for tc, width in zip(tr.tc_lst, widths, strict=True):
+            tc.width = width
     margins = OxmlElement("w:tblCellMar")
     for side in ("left", "right"):
         margin = OxmlElement(f"w:{side}")
@@ -104,9 +126,62 @@ def fit_columns(grid) -> None:
 def keep_rows_whole(grid) -> None:
     """No row breaks across two pages (a name would lose its second line to the next page)."""
     for row in grid.rows:
-        whole = OxmlElement("w:cantSplit")
-        whole.set(qn("w:val"), "true")
-        row._tr.get_or_add_trPr().append(whole)
+        keep_row_whole(row._tr)
+
+
+def keep_row_whole(tr) -> None:
+    whole = OxmlElement("w:cantSplit")
+    whole.set(qn("w:val"), "true")
+    tr.get_or_add_trPr().append(whole)
+
+
+class BodyRows:
+    """The body's rows, each cell a copy of one python-docx filled once per column and style.
+
+    Filling its 1 200 cells through python-docx's element API took most of the table's time; a
+    copy gives the same XML (tests/test_table_docx_rows.py compares the two). Text python-docx
+    writes in several elements (line breaks, tabs, spaces at an end) is still filled by it."""
+
+    def __init__(self, grid) -> None:
+        self._grid = grid
+        row = grid.add_row()  # the grid's final widths, then taken out: a pattern, not a row
+        keep_row_whole(row._tr)
+        self._blank = list(row._tr.tc_lst)
+        for tc in self._blank:
+            row._tr.remove(tc)
+        grid._tbl.remove(row._tr)
+        self._tr = row._tr
+        self._filled: dict[tuple[int, bool, bool], object] = {}
+
+    def add(self, cells, bold: bool = False) -> None:
+        tr = deepcopy(self._tr)
+        for index, (column, value) in enumerate(zip(COLUMNS, cells, strict=True)):
+            tr.append(self._cell(index, _shown(value), bold, column.kind != "text"))
+        self._grid._tbl.append(tr)
+
+    def _cell(self, index: int, text: str, bold: bool, right: bool):
+        if not text or _plain(text):
+            key = (index, bold, bool(text))
+            if key not in self._filled:
+                self._filled[key] = self._filled_cell(index, "0" if text else "", bold, right)
+            tc = deepcopy(self._filled[key])
+            if text:
+                next(tc.iter(_T)).text = text
+            return tc
+        return self._filled_cell(index, text, bold, right)
+
+    def _filled_cell(self, index: int, text: str, bold: bool, right: bool):
+        tc = deepcopy(self._blank[index])
+        _fill(_Cell(tc, self._grid), text, bold=bold, right=right)
+        return tc
+
+
+_T = qn("w:t")
+
+
+def _plain(text: str) -> bool:
+    """Text python-docx writes as one `<w:t>` with no `xml:space` (see `CT_R.add_t`)."""
+    return len(text.strip()) == len(text) and not any(c in text for c in "\t\r\n")
 
 
 def write_table_docx(dep: Departement, table: Table, path: Path, points: Sequence[OpenPoint] = (),
@@ -120,12 +195,6 @@ def write_table_docx(dep: Departement, table: Table, path: Path, points: Sequenc
     mark_draft(document, points, root, new_page=False)
     document.save(buffer)
     write_normalized(path, buffer.getvalue(), table.year)
-
-
-def _add_row(grid, cells, bold: bool = False) -> None:
-    row = grid.add_row()
-    for cell, column, value in zip(row.cells, COLUMNS, cells, strict=True):
-        _fill(cell, _shown(value), bold=bold, right=column.kind != "text")
 
 
 def _shown(value) -> str:

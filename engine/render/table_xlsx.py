@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from copy import copy
 from datetime import date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 
 from engine.finance import Table
@@ -63,8 +65,9 @@ def write_table_xlsx(dep: Departement, table: Table, path: Path, points: Sequenc
     _put(sheet, 2, 1, service_line(dep, dated))
     _rates(sheet, dep, table)
     _header(sheet, dep, table)
-    subtotals = _body(sheet, dep, table)
-    _totals(sheet, subtotals[-1] + 1 if subtotals else HEADER_ROW + 1, table, subtotals)
+    styles = CellStyles()
+    subtotals = _body(sheet, dep, table, styles)
+    _totals(sheet, subtotals[-1] + 1 if subtotals else HEADER_ROW + 1, table, subtotals, styles)
     _widths(sheet, dep, table)
     _page_setup(sheet, table, draft)
     if draft:
@@ -75,16 +78,40 @@ def write_table_xlsx(dep: Departement, table: Table, path: Path, points: Sequenc
     write_normalized(path, buffer.getvalue(), table.year)
 
 
-def _put(sheet, row: int, column: int, value, *, font=None, fill=None, number_format=None):
-    """The one door for a value: text stays text (a name starting with « = » is not a formula)."""
+def _put(sheet, row: int, column: int, value, *, styles: CellStyles | None = None, **style):
+    """The one door for a value: text stays text (a name starting with « = » is not a formula).
+
+    `style`: the cell's font, fill, number_format and border (`CellStyles.apply`)."""
     cell = write_cell(sheet, row, column, value)
-    if font:
-        cell.font = font
-    if fill:
-        cell.fill = fill
-    if number_format:
-        cell.number_format = number_format
+    (styles or CellStyles()).apply(cell, **style)
     return cell
+
+
+class CellStyles:
+    """The styles given to the cells of one sheet: each combination is registered by openpyxl
+    for its first cell, then copied to the next ones (openpyxl hashes every font, fill and
+    border each time a cell is given one: most of the workbook's time). Same styles, same bytes."""
+
+    def __init__(self) -> None:
+        self._given: dict[tuple, tuple[StyleArray, tuple]] = {}
+
+    def apply(self, cell, font=None, fill=None, number_format=None, border=None) -> None:
+        before = None if cell._style is None else tuple(cell._style)
+        key = (before, id(font), id(fill), number_format, id(border))
+        given = self._given.get(key)
+        if given is not None:
+            cell._style = copy(given[0])
+            return
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        if number_format:
+            cell.number_format = number_format
+        if border:
+            cell.border = border
+        if cell._style is not None:  # the objects kept with it: their ids stay theirs
+            self._given[key] = (copy(cell._style), (font, fill, border))
 
 
 def _formula(sheet, row: int, column: int, formula: str, **style):
@@ -112,34 +139,34 @@ def _header(sheet, dep: Departement, table: Table) -> None:
     sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)
 
 
-def _body(sheet, dep: Departement, table: Table) -> list[int]:
+def _body(sheet, dep: Departement, table: Table, styles: CellStyles) -> list[int]:
     """Each association's rows then its subtotal row; returns the subtotal rows."""
     row, subtotals = HEADER_ROW + 1, []
     for block in table.blocks:
         first = row
         for table_row in block.rows:
-            _line(sheet, row, dep, table, row_cells(dep, block, table_row))
+            _line(sheet, row, dep, table, row_cells(dep, block, table_row), styles)
             row += 1
-        _sums(sheet, row, subtotal_cells(block), f"{{c}}{first}:{{c}}{row - 1}", SUBTOTAL_FILL)
+        _sums(sheet, row, subtotal_cells(block), f"{{c}}{first}:{{c}}{row - 1}", SUBTOTAL_FILL, styles)
         subtotals.append(row)
         row += 1
     return subtotals
 
 
-def _line(sheet, row: int, dep: Departement, table: Table, cells: Sequence) -> None:
+def _line(sheet, row: int, dep: Departement, table: Table, cells: Sequence, styles: CellStyles) -> None:
     """Texts and counts as values; each amount a formula of the counts; the row total a SUM."""
     for index, (column, value) in enumerate(zip(COLUMNS, cells, strict=True), start=1):
         if column.kind == "text":
-            _put(sheet, row, index, value)
+            _put(sheet, row, index, value, styles=styles, border=GRID)
         elif column.kind == "count":
-            _put(sheet, row, index, value, number_format=COUNT_FORMAT)
+            _put(sheet, row, index, value, styles=styles, number_format=COUNT_FORMAT, border=GRID)
         elif column.key == "total":
             first, last = LETTER["montant_asll"], LETTER["montant_fal"]
-            _formula(sheet, row, index, f"=SUM({first}{row}:{last}{row})", number_format=AMOUNT_FORMAT)
+            _formula(sheet, row, index, f"=SUM({first}{row}:{last}{row})", styles=styles,
+                     number_format=AMOUNT_FORMAT, border=GRID)
         else:
-            _formula(sheet, row, index, _amount(dep, table, column.key, row),
-                     number_format=AMOUNT_FORMAT)
-        sheet.cell(row=row, column=index).border = GRID
+            _formula(sheet, row, index, _amount(dep, table, column.key, row), styles=styles,
+                     number_format=AMOUNT_FORMAT, border=GRID)
 
 
 def _amount(dep: Departement, table: Table, group: str, row: int) -> str:
@@ -154,10 +181,10 @@ def _amount(dep: Departement, table: Table, group: str, row: int) -> str:
     return "=" + "+".join(terms)
 
 
-def _sums(sheet, row: int, cells: Sequence, span: str, fill) -> None:
+def _sums(sheet, row: int, cells: Sequence, span: str, fill, styles: CellStyles) -> None:
     """A subtotal row: label, then `SUM` over the block's rows for every number column."""
     for index, (column, value) in enumerate(zip(COLUMNS, cells, strict=True), start=1):
-        style = {"font": BOLD, "fill": fill}
+        style = {"font": BOLD, "fill": fill, "border": GRID, "styles": styles}
         if column.kind == "text":
             _put(sheet, row, index, value, **style)
         else:
@@ -165,13 +192,12 @@ def _sums(sheet, row: int, cells: Sequence, span: str, fill) -> None:
             number_format = COUNT_FORMAT if column.kind == "count" else AMOUNT_FORMAT
             _formula(sheet, row, index, f"=SUM({span.format(c=letter)})", number_format=number_format,
                      **style)
-        sheet.cell(row=row, column=index).border = GRID
 
 
-def _totals(sheet, row: int, table: Table, subtotals: list[int]) -> None:
+def _totals(sheet, row: int, table: Table, subtotals: list[int], styles: CellStyles) -> None:
     """The totals row: the sum of the subtotals (4 139 361,80 € in 2026)."""
     for index, (column, value) in enumerate(zip(COLUMNS, total_cells(table), strict=True), start=1):
-        style = {"font": BOLD, "fill": TOTAL_FILL}
+        style = {"font": BOLD, "fill": TOTAL_FILL, "border": GRID, "styles": styles}
         if column.kind == "text":
             _put(sheet, row, index, value, **style)
         else:
@@ -179,7 +205,6 @@ def _totals(sheet, row: int, table: Table, subtotals: list[int]) -> None:
             refs = ",".join(f"{letter}{r}" for r in subtotals) or "0"
             number_format = COUNT_FORMAT if column.kind == "count" else AMOUNT_FORMAT
             _formula(sheet, row, index, f"=SUM({refs})", number_format=number_format, **style)
-        sheet.cell(row=row, column=index).border = GRID
 
 
 def _widths(sheet, dep: Departement, table: Table) -> None:
