@@ -6,7 +6,6 @@ are; bytes are reproducible (core dates fixed to 1 January of the year, zip norm
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from engine.pack.markup import Markup, add_runs
-from engine.render.reproducible import write_normalized
+from engine.render.reproducible import write_document
 
 FONT = "Arial"
 
@@ -66,7 +65,5 @@ def fix_properties(document, title: str, author: str, year: int) -> None:
 
 
 def save(document, path: Path, year: int) -> Path:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    write_normalized(path, buffer.getvalue(), year)
-    return path
+    """Write `document` (typeset in place: it is not to be saved again)."""
+    return write_document(path, document, year)

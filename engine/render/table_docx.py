@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import weakref
 from collections.abc import Sequence
 from copy import deepcopy
@@ -24,7 +23,7 @@ from engine.model import Departement
 from engine.money import format_count, format_number
 from engine.open_points import OpenPoint
 from engine.render.draft import mark_draft
-from engine.render.reproducible import write_normalized
+from engine.render.reproducible import write_document
 from engine.render.table_layout import (
     COLUMNS,
     headings,
@@ -189,12 +188,10 @@ def write_table_docx(dep: Departement, table: Table, path: Path, points: Sequenc
     """The table's DOCX; with open points behind its figures, a draft (« PROJET », then the list).
 
     Standalone, it carries the pack's font and « page N / M » in its footer."""
-    buffer = io.BytesIO()
     document = table_document(dep, table, dated)
     _page_footer(document, f"Tableau financier FSL {table.year} – page ")
     mark_draft(document, points, root, new_page=False)
-    document.save(buffer)
-    write_normalized(path, buffer.getvalue(), table.year)
+    write_document(path, document, table.year)
 
 
 def _shown(value) -> str:
