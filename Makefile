@@ -23,16 +23,14 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 install-dev: $(DEVSTAMP)
 
-# LibreOffice (Writer pour les PDF, Calc pour recalculer les classeurs dans les tests), son pont
-# UNO pour Python (python3-uno : le build lui confie les documents un par un) et poppler :
+# LibreOffice (Writer pour les PDF, Calc pour recalculer les classeurs dans les tests) et poppler :
 # installés quand c'est possible (root + apt-get) et qu'il en manque un, sinon ignoré.
 libreoffice:
 	@{ command -v soffice >/dev/null 2>&1 && [ -e /usr/lib/libreoffice/program/libsclo.so ] && \
-	   command -v pdftotext >/dev/null 2>&1 && /usr/bin/python3 -c "import uno" >/dev/null 2>&1; } || \
+	   command -v pdftotext >/dev/null 2>&1; } || \
 	  { if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	        libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-dejavu-core fonts-liberation \
-	        poppler-utils >/dev/null) || \
+	        libreoffice-writer-nogui libreoffice-calc-nogui fonts-dejavu-core fonts-liberation poppler-utils >/dev/null) || \
 	      echo "LibreOffice n'a pas pu être installé : les PDF ne seront pas produits."; \
 	    else echo "LibreOffice absent : installez-le avec « apt-get install libreoffice-writer-nogui » pour obtenir les PDF."; fi; }
 

@@ -1,7 +1,7 @@
 """Time `fsl build YEAR --pdf` against one LibreOffice process converting the same DOCX files.
 
     .venv/bin/python bench/bench_build.py [--year 2026] [--repeat 5] [--conventions DIR]
-                                          [--batch] [--clients] [--workers N]
+                                          [--batch] [--workers N]
 
 In one run, alternating round by round so that the machine's load weighs on both sides alike:
 - build: `fsl build YEAR --pdf` in a fresh temporary output folder (start-up, validation, table,
@@ -10,8 +10,6 @@ In one run, alternating round by round so that the machine's load weighs on both
   uses, converting the same DOCX files (the avenants and the pack's parts the build writes);
 - with --batch, also the path before the conversion service: the same build with
   FSL_PDF_WORKERS=0 (one `--convert-to` batch per step, after the step's rendering);
-- with --clients, also the service without its UNO bridge: FSL_PDF_BRIDGE=clients (documents
-  handed to the instances by short `soffice --convert-to` clients, in batches).
 Prints each round's times, the medians and the median of the per-round ratios build / libreoffice
 (target ≤ 1.0), then the wall time of `fsl --help` and `fsl validate` (target < 0.5 s).
 """
@@ -32,8 +30,8 @@ from engine import PROJECT_ROOT
 from engine.render.pdf import libreoffice_path
 
 TARGET_RATIO = 1.0
-VARIANTS = {"batch": {"FSL_PDF_WORKERS": "0"}, "clients": {"FSL_PDF_BRIDGE": "clients"}}
-LABELS = {"batch": "lots", "clients": "clients"}
+VARIANTS = {"batch": {"FSL_PDF_WORKERS": "0"}}
+LABELS = {"batch": "chemin précédent (lots)"}
 TARGET_STARTUP = 0.5
 FSL = [sys.executable, "-m", "engine"]
 
@@ -86,8 +84,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--batch", action="store_true",
                         help="mesurer aussi le chemin d'avant le service (un lot --convert-to par étape)")
-    parser.add_argument("--clients", action="store_true",
-                        help="mesurer aussi le service sans pont UNO (clients soffice --convert-to)")
     parser.add_argument("--workers", type=int, default=None, help="FSL_PDF_WORKERS pour le build")
     return parser
 

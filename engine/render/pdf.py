@@ -14,8 +14,6 @@ import contextlib
 import hashlib
 import json
 import os
-import secrets
-import select
 import shutil
 import signal
 import subprocess
@@ -39,8 +37,6 @@ BATCH = 5
 """Documents a worker waits for before it starts a client (about 0.3 s each), unless flushed."""
 PIPE_WAIT = 10.0
 """Seconds a worker waits for its LibreOffice instance to listen before sending it documents."""
-BRIDGE = Path(__file__).with_name("uno_bridge.py")
-"""Run by a Python with LibreOffice's `uno` module (python3-uno), next to each instance."""
 PDF_A2 = {"SelectPdfVersion": {"type": "long", "value": "2"}}
 """writer_pdf_Export option for PDF/A-2b (LibreOffice ≥ 7.4 reads filter options as JSON)."""
 
@@ -52,22 +48,6 @@ def workers() -> int:
     if not text.isdigit() or int(text) > 8:
         raise RunError(f"FSL_PDF_WORKERS={text!r} : attendu un nombre de 0 à 8")
     return int(text)
-
-
-def bridge_python() -> str | None:
-    """The Python that runs each instance's UNO bridge (`uno_bridge.py`): the system's, which
-    has LibreOffice's `uno` module when python3-uno is installed (else the bridge says so at once
-    and the worker falls back to `soffice --convert-to` clients). `FSL_PDF_BRIDGE=clients` uses
-    the clients from the start."""
-    choice = os.environ.get("FSL_PDF_BRIDGE", "").strip() or "uno"
-    if choice not in ("uno", "clients"):
-        raise RunError(f"FSL_PDF_BRIDGE={choice!r} : attendu « uno » ou « clients »")
-    if choice == "clients":
-        return None
-    for candidate in ("/usr/bin/python3", shutil.which("python3")):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    return None
 
 
 def libreoffice_path() -> str | None:
@@ -111,16 +91,11 @@ def convert_to_pdf(
 
 
 def _clear_stale_profiles() -> None:
-    """Remove the LibreOffice profiles (and UNO pipes) a killed run left in the temporary folder."""
+    """Remove the LibreOffice profiles a killed run left in the temporary folder."""
     for path in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*-*"):
         pid = path.name[len(PROFILE_PREFIX):].split("-")[0]
         if path.is_dir() and not path.is_symlink() and not process_alive(pid):
             shutil.rmtree(path, ignore_errors=True)
-    prefix = f"OSL_PIPE_{os.getuid()}_fsl-"
-    for path in Path("/tmp").glob(f"{prefix}*-*"):
-        if path.is_socket() and not process_alive(path.name[len(prefix):].split("-")[0]):
-            with contextlib.suppress(OSError):
-                path.unlink()
 
 
 def _target(pdf_a: bool) -> str:
@@ -168,14 +143,12 @@ class Converter:
     rendering goes on.
 
     Each worker is one headless LibreOffice started once for the whole build, with its own
-    temporary profile, listening on a private UNO pipe (`--accept=pipe,name=fsl-<pid>-<random>`,
-    a local socket in /tmp, no network). Next to it, `uno_bridge.py`, run by the system Python
-    that has LibreOffice's `uno` module (python3-uno), takes one document at a time: LibreOffice
-    loads it hidden and exports it (PDF, or PDF/A-2b), and the next one follows at once. Without
-    that module (or with FSL_PDF_BRIDGE=clients), documents are handed over in batches by short
-    `soffice --convert-to` clients on the same profile, which LibreOffice passes to the running
-    instance through its single-instance pipe. Either way two workers convert on two cores while
-    the caller renders the next documents.
+    temporary profile; it holds an empty text document open so that it stays up between
+    requests. Documents are handed to it by a short `soffice --convert-to` client on the same
+    profile: LibreOffice passes the request to the running instance through its single-instance
+    pipe (a local socket, no network) and the client returns when the PDFs are written. A worker
+    takes, at each turn, its share of the documents waiting with the same output folder and
+    filter, so two workers convert on two cores while the caller renders the next documents.
 
         with Converter() as converter:
             futures = converter.submit([docx], folder)   # returns at once
@@ -192,7 +165,6 @@ class Converter:
             raise RunError(MISSING)
         self.soffice = soffice
         self.timeout = timeout
-        self.bridge_python = bridge_python()
         self._count = workers
         self._jobs: list[_Job] = []
         self._stems: dict[tuple[Path, str], Path] = {}
@@ -210,7 +182,6 @@ class Converter:
         try:
             for _ in range(self._count):
                 worker = _Worker(self)
-                self._workers.append(worker)
                 thread = threading.Thread(target=worker.serve, name="fsl-libreoffice", daemon=True)
                 thread.start()
                 self._threads.append(thread)  # an interrupted start() leaves a thread close() cannot join
@@ -288,19 +259,18 @@ class Converter:
             self._flushing = True
             self._ready.notify_all()
 
-    def _take(self, size: int = BATCH) -> list[_Job] | None:
+    def _take(self) -> list[_Job] | None:
         """A batch for a worker: its share of the waiting documents of one kind, once there are
-        `size` of them or the caller flushed (a client worker's batch costs a client start; a UNO
-        worker takes one document at a time); None when done."""
+        `BATCH` of them or the caller flushed (each batch costs a client start); None when done."""
         with self._ready:
             while True:
                 same = self._first_kind()
-                if len(same) >= size or (same and (self._flushing or self._closed)):
+                if len(same) >= BATCH or (same and (self._flushing or self._closed)):
                     break
                 if not same and self._closed:
                     return None
                 self._ready.wait()
-            share = same[:max(size, -(-len(same) // self._count))] if size > 1 else same[:1]
+            share = same[:max(BATCH, -(-len(same) // self._count))]
             for job in share:
                 self._jobs.remove(job)
             if not self._jobs:
@@ -327,44 +297,22 @@ class _Worker:
 
     def __init__(self, owner: Converter) -> None:
         self.owner = owner
+        self.profile: Path | None = None
+        self.server: subprocess.Popen | None = None
+        self.client: subprocess.Popen | None = None
+        self.lock = threading.Lock()
+        self.stopped = False
+        owner._workers.append(self)  # first: a Ctrl-C from here on finds its profile and instance
         self.profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
         self.url = self.profile.as_uri()
         self.env = dict(os.environ, HOME=str(self.profile))
-        command = [owner.soffice, f"-env:UserInstallation={self.url}", "--headless", "--norestore",
-                   "--nolockcheck", "--nologo"]
-        self.uno_pipe = f"fsl-{os.getpid()}-{secrets.token_hex(8)}" if owner.bridge_python else None
-        if self.uno_pipe:  # listening on its UNO pipe keeps the instance up between documents
-            command.append(f"--accept=pipe,name={self.uno_pipe};urp;")
-        else:
-            keep_open = self.profile / "ouvert.txt"
-            keep_open.write_text("\n", encoding="utf-8")
-            command.append(str(keep_open))
-        self.server: subprocess.Popen | None = None
-        self.client: subprocess.Popen | None = None
-        self.bridge: subprocess.Popen | None = None
-        self.lock = threading.Lock()
-        self.stopped = False
-        try:
-            self.server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                           stdin=subprocess.DEVNULL, env=self.env, start_new_session=True)
-            if self.uno_pipe:
-                self.bridge = self._start_bridge()
-        except BaseException:  # Ctrl-C while starting: nothing left running, no profile left
-            self.interrupt()
-            self.shut_down()
-            raise
-
-    def _start_bridge(self) -> subprocess.Popen | None:
-        try:
-            return subprocess.Popen([self.owner.bridge_python, str(BRIDGE), self.uno_pipe, str(PIPE_WAIT)],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                    env=self.env, start_new_session=True)
-        except OSError:
-            return None
-
-    @property
-    def batch_size(self) -> int:
-        return 1 if self.bridge is not None else BATCH
+        keep_open = self.profile / "ouvert.txt"
+        keep_open.write_text("\n", encoding="utf-8")
+        self.server = subprocess.Popen(
+            [owner.soffice, f"-env:UserInstallation={self.url}", "--headless", "--norestore",
+             "--nolockcheck", "--nologo", str(keep_open)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+            env=self.env, start_new_session=True)
 
     def serve(self) -> None:
         try:
@@ -376,11 +324,9 @@ class _Worker:
     def _serve(self) -> None:
         if self.stopped:
             return
-        self._await_bridge()
-        if self.bridge is None:
-            self._await_pipe()
+        self._await_pipe()
         while True:
-            batch = self.owner._take(self.batch_size)
+            batch = self.owner._take()
             if batch is None:
                 return
             try:
@@ -400,35 +346,7 @@ class _Worker:
                 return
             time.sleep(0.05)
 
-    def _await_bridge(self) -> None:
-        """Wait for the UNO bridge to be connected; if it cannot be (no `uno` module for that
-        Python…), documents go through `soffice --convert-to` clients instead."""
-        if self.bridge is None:
-            return
-        reply = self._read(PIPE_WAIT + 5)
-        if not reply.get("ready"):
-            with self.lock:
-                _kill_group(self.bridge)
-                self.bridge.wait()
-                self.bridge = None
-
-    def _read(self, timeout: float) -> dict:
-        """The bridge's next reply, {} if it stopped; RunError after `timeout` seconds."""
-        stream = self.bridge.stdout
-        ready, _, _ = select.select([stream], [], [], timeout)
-        if not ready:
-            raise TimeoutError
-        line = stream.readline()
-        try:
-            return json.loads(line) if line else {}
-        except ValueError:
-            return {}
-
     def _convert(self, batch: list[_Job]) -> None:
-        if self.bridge is not None:
-            for job in batch:
-                self._convert_one(job)
-            return
         first = batch[0]
         command = [self.owner.soffice, f"-env:UserInstallation={self.url}", "--headless",
                    "--norestore", "--convert-to", _target(first.pdf_a), "--outdir",
@@ -456,37 +374,11 @@ class _Worker:
                     f"LibreOffice n'a pas produit {pdf.name} (code {self.client.returncode}) : "
                     f"{text.strip()[-300:]}", job.path))
 
-    def _convert_one(self, job: _Job) -> None:
-        """One document through the UNO bridge: LibreOffice loads it hidden and exports it."""
-        pdf = job.out_dir / f"{job.path.stem}.pdf"
-        with self.lock:
-            if self.stopped:
-                raise RunError("conversion en PDF interrompue")
-        request = {"source": str(job.path), "target": str(pdf), "pdf_a": job.pdf_a}
-        try:
-            self.bridge.stdin.write((json.dumps(request) + "\n").encode("utf-8"))
-            self.bridge.stdin.flush()
-            reply = self._read(self.owner.timeout)
-        except TimeoutError:
-            self.interrupt()
-            raise RunError(f"LibreOffice n'a pas fini la conversion en PDF en {self.owner.timeout:g} s : "
-                           "conversion abandonnée") from None
-        except OSError:
-            reply = {}
-        if reply.get("ok") and pdf.is_file():
-            job.future.set_result(pdf)
-            return
-        error = reply.get("error") or "LibreOffice s'est arrêté"
-        exc = DocumentError(f"LibreOffice n'a pas produit {pdf.name} : {error}", job.path)
-        job.future.set_exception(exc)
-        if not reply:  # the bridge or LibreOffice is gone: the next documents would fail alike
-            raise exc
-
     def interrupt(self) -> None:
         """Kill the running client and the instance (Ctrl-C, timeout): their whole process groups."""
         with self.lock:
             self.stopped = True
-            for process in (self.client, self.bridge, self.server):
+            for process in (self.client, self.server):
                 if process is not None and process.poll() is None:
                     _kill_group(process)
 
@@ -494,20 +386,9 @@ class _Worker:
         """Stop the instance (TERM, then KILL after 5 s), then remove its profile and its pipe."""
         with self.lock:
             self.stopped = True
-        if self.bridge is not None:
-            with contextlib.suppress(OSError):
-                self.bridge.stdin.close()  # the bridge asks LibreOffice to terminate
-            try:
-                self.bridge.wait(timeout=5)
-                if self.server is not None:
-                    self.server.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
-            _kill_group(self.bridge)
-            self.bridge.wait()
-            self.bridge.stdout.close()
-        if self.server is None:
-            shutil.rmtree(self.profile, ignore_errors=True)
+        if self.server is None:  # interrupted before LibreOffice started
+            if self.profile is not None:
+                shutil.rmtree(self.profile, ignore_errors=True)
             return
         if self.server.poll() is None:
             try:
@@ -520,9 +401,6 @@ class _Worker:
         self.server.wait()
         with contextlib.suppress(OSError):
             single_instance_pipe(self.url).unlink()
-        if self.uno_pipe:
-            with contextlib.suppress(OSError):
-                (Path("/tmp") / f"OSL_PIPE_{os.getuid()}_{self.uno_pipe}").unlink()
         shutil.rmtree(self.profile, ignore_errors=True)
 
 
