@@ -133,16 +133,15 @@ def render_avenant(
     templates: Templates,
     env: DocumentEnvironment,
     commission: Commission | None = None,
-) -> bytes:
+):
     """The avenant then its annexes in annex-number order, as a python-docx Document."""
     context = avenant_context(conventions, association, year, commission)
     document = render_part(templates.avenant, context, env, association, render_document)
-    styles = None  # the avenant's style ids, read once (appending a body adds none)
+    styles = _style_ids(document)  # read once: appending a body adds none
     for annex in context["annexes"]:
         template = templates.annexes[Measure(annex["mesure"])]
         check_quoted_values(conventions, year, template)
         body = render_part(template, {**context, "annexe": annex}, env, association, render_body)
-        styles = _style_ids(document) if styles is None else styles
         append_body(document, body, template.name, styles)
     points = association_points(conventions, association, year)
     if commission is None:
