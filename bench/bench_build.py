@@ -8,8 +8,8 @@ In one run, alternating round by round so that the machine's load weighs on both
   27 avenants, pack, traces, SCDL, PDF conversions, the pack's PDF/A merge, manifest);
 - libreoffice: one `soffice --convert-to pdf` process, with a fresh private profile as the engine
   uses, converting the same DOCX files (the avenants and the pack's parts the build writes);
-- with --batch, also the path before the conversion service: the same build with
-  FSL_PDF_WORKERS=0 (one `--convert-to` batch per step, after the step's rendering);
+- with --batch, also the previous path: the same build with FSL_PDF_WORKERS=0 (one `--convert-to`
+  batch per step, after the step's rendering).
 Prints each round's times, the medians and the median of the per-round ratios build / libreoffice
 (target ≤ 1.0), then the wall time of `fsl --help` and `fsl validate` (target < 0.5 s).
 """
@@ -30,8 +30,6 @@ from engine import PROJECT_ROOT
 from engine.render.pdf import libreoffice_path
 
 TARGET_RATIO = 1.0
-VARIANTS = {"batch": {"FSL_PDF_WORKERS": "0"}}
-LABELS = {"batch": "chemin précédent (lots)"}
 TARGET_STARTUP = 0.5
 FSL = [sys.executable, "-m", "engine"]
 
@@ -48,27 +46,26 @@ def main(argv: list[str] | None = None) -> int:
         docx = _documents(args, folder / "reference")
         print(f"fsl build {args.year} --pdf contre un LibreOffice sur les mêmes {len(docx)} DOCX, "
               f"{args.repeat} tours alternés ; charge : {_load()}")
-        variants = {name: dict(os.environ, **values) for name, values in VARIANTS.items()
-                    if getattr(args, name)}
-        rows: dict[str, list[float]] = {"build": [], "libreoffice": [], **{name: [] for name in variants}}
+        rows: dict[str, list[float]] = {"build": [], "libreoffice": [], "batch": []}
         for i in range(args.repeat):
             rows["build"].append(_timed(_fsl(args, folder / f"build{i}", "--pdf"), env))
             rows["libreoffice"].append(_soffice(soffice, docx, folder / f"lo{i}"))
             line = (f"tour {i + 1} : build {rows['build'][-1]:6.2f} s   "
                     f"libreoffice {rows['libreoffice'][-1]:6.2f} s")
-            for name, variant_env in variants.items():
-                rows[name].append(_timed(_fsl(args, folder / f"{name}{i}", "--pdf"), variant_env))
-                line += f"   {LABELS[name]} {rows[name][-1]:6.2f} s"
+            if args.batch:
+                batch_env = dict(os.environ, FSL_PDF_WORKERS="0")
+                rows["batch"].append(_timed(_fsl(args, folder / f"batch{i}", "--pdf"), batch_env))
+                line += f"   chemin précédent (lots) {rows['batch'][-1]:6.2f} s"
             print(line, flush=True)
         build, office = statistics.median(rows["build"]), statistics.median(rows["libreoffice"])
         ratio = statistics.median(b / o for b, o in zip(rows["build"], rows["libreoffice"], strict=True))
         print(f"médianes : build {build:.2f} s, libreoffice {office:.2f} s")
         print(f"rapport médian build / libreoffice : {ratio:.2f}  (cible ≤ {TARGET_RATIO})")
-        for name in variants:
-            ratio_variant = statistics.median(
-                b / o for b, o in zip(rows[name], rows["libreoffice"], strict=True))
-            print(f"{LABELS[name]} ({' '.join(f'{k}={v}' for k, v in VARIANTS[name].items())}) : "
-                  f"{statistics.median(rows[name]):.2f} s, rapport {ratio_variant:.2f}")
+        if args.batch:
+            batch = statistics.median(rows["batch"])
+            ratio_batch = statistics.median(
+                b / o for b, o in zip(rows["batch"], rows["libreoffice"], strict=True))
+            print(f"chemin précédent (FSL_PDF_WORKERS=0) : {batch:.2f} s, rapport {ratio_batch:.2f}")
     helps = [_timed([*FSL, "--help"]) for _ in range(5)]
     validates = [_timed([*FSL, "validate", "-q", "--conventions", str(args.conventions)]) for _ in range(5)]
     print(f"démarrage : fsl --help {statistics.median(helps):.2f} s, "
@@ -82,8 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--conventions", type=Path, default=PROJECT_ROOT / "conventions")
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--batch", action="store_true",
-                        help="mesurer aussi le chemin d'avant le service (un lot --convert-to par étape)")
+    parser.add_argument("--batch", action="store_true", help="mesurer aussi le chemin précédent")
     parser.add_argument("--workers", type=int, default=None, help="FSL_PDF_WORKERS pour le build")
     return parser
 

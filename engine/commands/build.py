@@ -32,9 +32,8 @@ def run_order(listed: list) -> list:
     """The steps in the order they run: those with documents for LibreOffice first (the avenants,
     then the pack), so that with --pdf the conversions start as early as possible and the steps
     that only write files (table, traces, SCDL) overlap the last conversions."""
-    first = [step for step in listed if step.__name__ in ("avenants_step", "pack_step")]
-    return sorted(first, key=lambda step: step.__name__ != "avenants_step") + \
-        [step for step in listed if step not in first]
+    first = ["avenants_step", "pack_step"]  # sorted() is stable: the others keep their order
+    return sorted(listed, key=lambda step: (first + [step.__name__]).index(step.__name__))
 
 
 def register(sub) -> None:

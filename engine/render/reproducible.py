@@ -11,7 +11,7 @@ import zlib
 from collections import OrderedDict
 from pathlib import Path
 
-from engine.render.typography import typeset_document, typeset_entries, typeset_office
+from engine.render.typography import typeset_document, typeset_entries
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CORE = "docProps/core.xml"
@@ -118,21 +118,23 @@ def write_normalized(path: Path, data: bytes, year: int, *, typeset: bool = True
     Its text is typeset the French way first (`render.typography`); templates, whose Jinja tags
     must stay as written, pass `typeset=False`.
     """
-    if typeset:
-        data = typeset_office(data)
-    Path(path).write_bytes(normalize_zip(data, f"{year}-01-01T00:00:00Z"))
+    _write(path, read_entries(data), year, typeset)
 
 
 def write_document(path: Path, document, year: int, *, typeset: bool = True) -> Path:
     """`write_normalized` for a python-docx Document: the same bytes, without zipping the package
-    and unzipping it twice (its parts go straight from python-docx to the one zip written; they
+    and unzipping it again (its parts go straight from python-docx to the one zip written; they
     are typeset in place first, so `document` is not to be written again)."""
     done = typeset_document(document) if typeset else set()
-    entries = package_entries(document)
+    _write(path, package_entries(document), year, typeset, done)
+    return Path(path)
+
+
+def _write(path: Path, entries: dict[str, bytes], year: int, typeset: bool,
+           done: set[str] = frozenset()) -> None:
     if typeset:
         entries = typeset_entries(entries, done)
     Path(path).write_bytes(zip_entries(normalized_entries(entries, f"{year}-01-01T00:00:00Z")))
-    return Path(path)
 
 
 def package_entries(document) -> dict[str, bytes]:

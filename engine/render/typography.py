@@ -2,8 +2,9 @@
 
 `french_text` is pure: it only ever turns an ordinary space into a no-break one (or a hyphen of a
 legal reference into a no-break hyphen), so a paragraph's text keeps its length and can be split
-back over its runs. `typeset_office` applies it to the paragraphs of a DOCX (body, headers,
-footers) and to the shared strings of an XLSX, just before the file is written.
+back over its runs. `typeset_entries` (or `typeset_document`, on a python-docx tree) applies it to
+the paragraphs of a DOCX (body, headers, footers) and to the shared strings of an XLSX, just before
+the file is written.
 
 Rules (Lexique des règles typographiques en usage à l'Imprimerie nationale):
 - inside a number: « 4 139 361,80 » ; before « : ; ! ? € % » and inside « guillemets » ;
@@ -13,9 +14,7 @@ Rules (Lexique des règles typographiques en usage à l'Imprimerie nationale):
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 
 from lxml import etree
 
@@ -87,18 +86,6 @@ def typeset_document(document) -> set[str]:
             typeset_tree(element)
             done.add(name)
     return done
-
-
-def typeset_office(data: bytes) -> bytes:
-    """The same DOCX or XLSX with every paragraph (or shared string) typeset the French way."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        infos = source.infolist()
-        entries = typeset_entries({info.filename: source.read(info) for info in infos})
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in infos:
-            target.writestr(info, entries[info.filename])
-    return out.getvalue()
 
 
 def typeset_entries(entries: dict[str, bytes], done: set[str] = frozenset()) -> dict[str, bytes]:
