@@ -291,14 +291,15 @@ def test_suspension_beyond_a_quarter() -> None:
     assert run([measure(months=12)], [], back, only={"ASLL-INDISPO"}) == []
 
 
-def test_visits_per_month_for_tracked_measures_only() -> None:
+def test_visits_per_month_a_month_without_visit_counts_zero() -> None:
     m = measure(kind="ASL", start=date(2026, 3, 1), months=3)
     visits = [event(EventType.VISITE, date(2026, 3, d)) for d in (3, 17)]
     visits += [event(EventType.VISITE, date(2026, 4, 9))]
     visits += [event(EventType.VISITE, date(2026, 5, d)) for d in (5, 20)]
     [found] = run([m], [], visits, only={"ASLL-VISITS"})
     assert found.message.startswith("2026-04 : 1 visite à domicile pour 2 attendues")
-    assert run([m], [], [], only={"ASLL-VISITS"}) == []
+    [none] = run([m], [], [], only={"ASLL-VISITS"})
+    assert none.message.startswith("2026-03 : 0 visite à domicile pour 2 attendues (ASL) ; 2026-04 : 0 visite")
 
 
 def test_aml_absence_two_months_then_activity() -> None:

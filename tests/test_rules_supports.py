@@ -27,8 +27,10 @@ def test_aml_and_fal_at_least_two_visits_a_month(dispositif, rule) -> None:
     months = [(2026, n) for n in range(3, 9)]
     assert run([m], events=_visits("M-1", months, 2), only={rule}) == []
     found = run([m], events=_visits("M-1", months[:2], 2) + _visits("M-1", months[2:], 1), only={rule})
-    assert [f.message[:7] for f in found] == ["2026-05", "2026-06", "2026-07", "2026-08"]
-    assert run([m], only={rule}) == []  # visits not tracked for this measure: not checked
+    [one] = found  # one finding per measure, listing the months
+    assert [part[:7] for part in one.message.split(" ; ")] == ["2026-05", "2026-06", "2026-07", "2026-08"]
+    [none] = run([m], only={rule})  # no recorded visit: zero visits every month
+    assert none.message.count("0 visite à domicile pour 2 attendues") == 6
 
 
 def test_household_overlap_through_the_keyed_pseudonym() -> None:
@@ -199,6 +201,8 @@ CEA_MEASURES = [  # mesure_id, type, duree_mois, motif
     ("C-4", "maintien", 6, ""), ("C-5", "maintien", 6, "")]
 CEA_EVENTS = [("C-4", "interruption", "2026-05-20"), ("C-5", "autre_accompagnement", "2026-04-15"),
               ("C-1", "autre_accompagnement", "2026-07-15")]  # after C-1's end: no overlap
+CEA_EVENTS += [(i, "visite", f"2026-{m:02d}-{d:02d}")  # 2 visits a month: CEA-VISITS kept
+               for i, *_ in [("C-1",), ("C-2",), ("C-3",), ("C-4",), ("C-5",)] for m in (3, 4, 5) for d in (5, 19)]
 CEA_EXPECTED = {
     ("CEA-DURATION", "warning", "C-2", None, "« acces » : 3 mois"),
     ("CEA-CUMUL", "error", "C-3", None, "MASP"),

@@ -149,21 +149,27 @@ def _visits_by_month(measure: MeasureRecord, ctx: Context) -> dict[tuple[int, in
 
 
 def check_visits(rule: Rule, ctx: Context) -> list[Finding]:
-    """004 annexe ASLL « La fréquence » (1 a month GSL, 2 ASL); 001 (2 a month)."""
+    """004 annexe ASLL « La fréquence » (1 a month GSL, 2 ASL); AML, FAL (2 a month).
+
+    A month without a recorded visit counts as zero visits: one finding per measure, listing
+    every elapsed month short of the minimum (months touched by a suspension left out)."""
     found = []
     for measure in ctx.measures_for(rule):
         minimum = rule.limits.min_visits.get(measure.kind, rule.limits.min_visits.get("*"))
-        counts = _visits_by_month(measure, ctx)
-        if minimum is None or counts is None:
+        if minimum is None:
             continue
-        for year, month in elapsed_months(measure, ctx):
-            count = counts.get((year, month), 0)
-            if count < minimum:
-                kind = f" ({measure.kind})" if measure.kind else ""
-                message = (f"{year:04d}-{month:02d} : {days(count, 'visite')} à domicile "
-                           f"pour {minimum} attendue{'s' if minimum > 1 else ''}{kind}")
-                found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
-                                     mesure_id=measure.mesure_id, due=end_of_month(date(year, month, 1))))
+        counts = _visits_by_month(measure, ctx) or {}
+        short = [(key, counts.get(key, 0)) for key in elapsed_months(measure, ctx)
+                 if counts.get(key, 0) < minimum]
+        if not short:
+            continue
+        kind = f" ({measure.kind})" if measure.kind else ""
+        expected = f"pour {minimum} attendue{'s' if minimum > 1 else ''}{kind}"
+        parts = [f"{y:04d}-{m:02d} : {days(count, 'visite')} à domicile {expected}" for (y, m), count in short]
+        if not counts:
+            parts.append("aucune visite enregistrée pour cette mesure")
+        found.append(finding(rule, measure.association, " ; ".join(parts), evidence=Evidence.DECLARED,
+                             mesure_id=measure.mesure_id, due=end_of_month(date(*short[0][0], 1))))
     return found
 
 

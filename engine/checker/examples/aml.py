@@ -97,8 +97,9 @@ def _tracked_visits(plan: Plan, association: str, mesure_id: str, start: date, e
     silent = set(months[1:3]) if gap else set()
     association = association or next(r["association"] for r in plan.measures if r["mesure_id"] == mesure_id)
     for index, first in enumerate(months):
-        if first in silent:
-            plan.expect(rule, association, "0 visite", mesure_id=mesure_id, due=end_of_month(first))
+        if first in silent:  # one finding per measure, dated by its first month short of visits
+            if first == min(silent):
+                plan.expect(rule, association, "0 visite", mesure_id=mesure_id, due=end_of_month(first))
             continue
         last = min(end_of_month(first), plan.as_of, end)
         count = 1 if short and index == 1 else 2

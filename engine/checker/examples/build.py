@@ -7,17 +7,18 @@ import io
 import json
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 
+from engine.calendar import end_of_month, first_of_next_month
 from engine.checker.examples import association, pdf
 from engine.checker.examples.aml import AML_FAULTS, aml
 from engine.checker.examples.asll import ASLL_FAULTS, asll
 from engine.checker.examples.dsf import DSF_FAULTS, dsf
 from engine.checker.examples.fal import FAL_FAULTS, fal, over_cap
 from engine.checker.examples.pki import Kit, ca_pem, make_kit
-from engine.checker.examples.plan import FileSpec, Plan
+from engine.checker.examples.plan import FileSpec, Plan, day_between, end_of
 from engine.checker.registry import DOCUMENTS, EVENTS, HOUSEHOLD, MEASURES, OCCUPANCY
 
 ASSOCIATIONS = (
@@ -52,6 +53,7 @@ def generate(out: Path, scale: str | Fraction = "small", as_of: date = date(2026
     names = ASSOCIATIONS[:5] if small else ASSOCIATIONS[:-1]
     _measures(plan, names, counts, small)
     over_cap(plan, CAP_ASSOCIATION)
+    _routine_visits(plan)
     _association_documents(plan, (*names, CAP_ASSOCIATION))
     kit = make_kit({"menage": plan.household(), **SIGNER_NAMES})
     folder = Path(out)
@@ -73,6 +75,45 @@ def _measures(plan: Plan, names: tuple[str, ...], counts: dict[str, int], small:
             make(plan, _owner(plan, names, kind, index), fault)
     for index in range(2 if small else counts["DSF"] // 10):
         dsf(plan, names[index % len(names)], closed_door=True)
+
+
+def _routine_visits(plan: Plan) -> None:
+    """Two home visits a month for each ASLL, AML or FAL measure the faults gave no visit: a month
+    without a recorded visit counts as zero visits (issue 26). No visit falls between the first and
+    the last closed door of a measure (it would break their streak), nor between a social worker's
+    absence and the resumption; a whole month inside that span is expected as short of visits."""
+    visited = {e["mesure_id"] for e in plan.events
+               if e["type_evenement"] == "visite"}
+    visited |= {t["mesure_id"] for t in plan.truth if t["rule"].endswith("-VISITS")}
+    for row in plan.measures:
+        mesure_id = row["mesure_id"]
+        if row["dispositif"] not in ("ASLL", "AML", "FAL") or mesure_id in visited:
+            continue
+        start, months = row["date_debut"], row["duree_mois"]
+        if start is None or not months:
+            continue
+        own = [e for e in plan.events if e["mesure_id"] == mesure_id]
+        doors = [e["date"] for e in own if e["type_evenement"] in ("porte_close", "absence_travailleur_social")]
+        doors += [e["date"] for e in own if e["type_evenement"] == "reprise" and doors]
+        span = (min(doors), max(doors)) if doors else None
+        end, first, short = end_of(start, int(months)), start, []
+        while first <= min(end, plan.as_of):
+            last = min(end_of_month(first), plan.as_of, end)
+            free = [d for d in _days(first, last) if span is None or not span[0] <= d <= span[1]]
+            if free:
+                for _ in range(2):
+                    plan.event(mesure_id, "visite", free[plan.rng.randrange(len(free))], "visite au domicile")
+            elif first >= start and end_of_month(first) <= end and end_of_month(first) < plan.as_of:
+                short.append(first)
+            first = first_of_next_month(first)
+        if short:
+            rule = {"ASLL": "ASLL-VISITS", "AML": "AML-VISITS", "FAL": "FAL-VISITS"}[row["dispositif"]]
+            plan.expect(rule, row["association"], f"{short[0]:%Y-%m} : 0 visite", mesure_id=mesure_id,
+                        due=end_of_month(short[0]))
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
 def _owner(plan: Plan, names: tuple[str, ...], kind: str, index: int) -> str:
