@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from engine.calendar import add_months, end_of_month, first_of_next_month
 from engine.checker.context import Context, finding
 from engine.checker.deadlines import is_renewal
-from engine.rules import Evidence, Finding, MeasureRecord, Rule
+from engine.rules import Evidence, Finding, Measure, MeasureRecord, Rule
 
 
 def check_start(rule: Rule, ctx: Context) -> list[Finding]:
@@ -19,6 +19,8 @@ def check_start(rule: Rule, ctx: Context) -> list[Finding]:
             continue
         expected = first_of_next_month(measure.decision)
         problem = _start_problem(rule, measure, expected)
+        if not problem and measure.start < expected:
+            problem = _diagnostic_problem(rule, measure, ctx)
         if problem:
             found.append(finding(rule, measure.association, problem, evidence=Evidence.DECLARED,
                                  mesure_id=measure.mesure_id, due=expected))
@@ -39,6 +41,28 @@ def _start_problem(rule: Rule, measure: MeasureRecord, expected: date) -> str | 
     if measure.motif in limits.retroactive_motifs:
         return f"{said} : attendu le {expected} au plus tard, un 1er du mois (motif {measure.motif})"
     return f"{said} : attendu le {expected} (1er du mois qui suit la décision)"
+
+
+def _diagnostic_problem(rule: Rule, measure: MeasureRecord, ctx: Context) -> str | None:
+    """004 annexe ASLL « La date d'effet » : a household met on a DSF « débute le mois qui suit la
+    réalisation du diagnostic ». The diagnostic is the DSF measure of the same household (column
+    menage) whose date_debut is the day of the diagnostic."""
+    motif = rule.limits.after_diagnostic_motif
+    if motif is None or measure.motif != motif or measure.start is None:
+        return None
+    diagnostics = sorted(m.start for m in ctx.measures.values()
+                         if m.measure is Measure.DSF and m.start is not None and measure.household
+                         and m.household == measure.household)
+    if not diagnostics:
+        return (f"début rétroactif le {measure.start} (motif {motif}) : aucun DSF du même ménage "
+                "(colonne menage, date_debut = date du diagnostic) ne le justifie dans le registre")
+    before = [d for d in diagnostics if d <= measure.decision]
+    diagnostic = before[-1] if before else diagnostics[0]
+    bound = first_of_next_month(diagnostic)
+    if measure.start >= bound:
+        return None
+    return (f"début le {measure.start} (motif {motif}) : diagnostic réalisé le {diagnostic}, "
+            f"la mesure débute au plus tôt le {bound} (le mois qui suit la réalisation du diagnostic)")
 
 
 def chain_of(measure: MeasureRecord, ctx: Context) -> list[MeasureRecord]:

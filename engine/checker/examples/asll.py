@@ -26,7 +26,7 @@ ASLL_FAULTS = ("cet_late", "cet_missing", "cet_unsigned", "cet_modified", "cet_f
                "cet_garbage", "cet_absent_file", "cet_text", "bilan_late", "bilan_missing",
                "bilan_unsigned", "inter_unsigned", "start_late", "duration_long", "chain_total",
                "overlap", "doors_late", "doors_missing", "suspension_long", "visits_short",
-               "renewal_unasked", "worker_absent")
+               "renewal_unasked", "worker_absent", "other_support")
 ABSENCE_LIMIT = 21  # ABSENCE-TS, jours_ouvres_max
 
 
@@ -34,6 +34,8 @@ def asll(plan: Plan, association: str, fault: str | None = None) -> None:
     """One ASLL measure, maybe renewed, with its CET, bilans and events (004 annexe ASLL)."""
     if fault == "chain_total":
         return _asll_chain(plan, association, [12, 12, 3], date(2024, 7, 10), fault)
+    if fault == "other_support":
+        return _other_support(plan, association)
     months = plan.rng.choice((3, 6, 6, 9, 12))
     latest = plan.as_of - timedelta(days=20)
     if fault and fault.startswith(("bilan", "inter")):
@@ -54,6 +56,17 @@ def asll(plan: Plan, association: str, fault: str | None = None) -> None:
     _asll_chain(plan, association, renewals, decision, fault)
 
 
+def _other_support(plan: Plan, association: str) -> None:
+    """ASLL-CUMUL-AUTRE: an AVDL declared (event autre_accompagnement) during a clean ASLL."""
+    decision = day_between(plan, EARLIEST, plan.as_of - timedelta(days=240))
+    _asll_chain(plan, association, [6], decision, None)
+    row = plan.measures[-1]
+    day = row["date_debut"] + timedelta(days=40)
+    plan.event(row["mesure_id"], "autre_accompagnement", day, "AVDL en cours")
+    plan.expect("ASLL-CUMUL-AUTRE", association, "autre accompagnement déclaré", mesure_id=row["mesure_id"],
+                due=day)
+
+
 def asll_period_chain(plan: Plan, association: str, periods: list[int], decision: date) -> str:
     """A clean ASLL chain decided on `decision`; returns the id of its first measure."""
     first = plan.measure_id()
@@ -66,7 +79,7 @@ def _asll_chain(plan: Plan, association: str, periods: list[int], decision: date
     start = first_of_next_month(decision)
     motif = ""
     if fault is None and plan.rng.random() < 0.1:
-        motif, start = plan.rng.choice(("sortie_chrs", "sortie_alt", "dsf")), add_months(start, -1)
+        motif, start = plan.rng.choice(("sortie_chrs", "sortie_alt")), add_months(start, -1)
     if fault == "start_late":
         start = add_months(start, 1)
         plan.expect("ASLL-START", association, "attendu le", mesure_id=plan.measure_id(),

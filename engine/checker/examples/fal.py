@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from engine.checker.examples.plan import Plan, add_row, day_between, end_of
 
-FAL_FAULTS = ("fal_long", "fal_prolong_long", "fal_visits_short", "fal_household")
+FAL_FAULTS = ("fal_long", "fal_prolong_long", "fal_visits_short", "fal_household", "fal_other_support")
 HOUSEHOLD_PSEUDONYM = "p-4c1e9a"  # a keyed pseudonym as the register would carry it, never a name
 
 
@@ -22,7 +22,11 @@ def fal(plan: Plan, association: str, fault: str | None = None) -> None:
         start = day_between(plan, date(2025, 4, 1), date(2025, 9, 30)).replace(day=1)
     elif fault == "fal_visits_short":
         start = date(2026, 2, 1)
+    if fault == "fal_other_support":
+        start, motif = date(2026, 1, 1), "violences"
     mesure_id = add_row(plan, association, "FAL", date_debut=start, duree_mois=months, motif=motif)
+    if fault == "fal_other_support":
+        plan.expect("FAL-CUMUL-AUTRE", association, "motif « violences »", mesure_id=mesure_id)
     if fault == "fal_visits_short":
         from engine.checker.examples.aml import tracked_visits
 
