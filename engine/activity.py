@@ -36,6 +36,7 @@ class ActivityMeasure:
     result: Result | None
     realised_on: date | None
     where: str
+    attempts: int | None = None  # closed-door visit attempts of evenements.csv (None: no such file)
 
     @property
     def association(self) -> str:

@@ -76,6 +76,7 @@ class Realised:
     amount: Decimal
     maximum: Decimal
     counted: Decimal
+    unpaid: tuple[str, ...] = ()  # acts of the register the deliberation does not pay, each with why
 
 
 @dataclass(frozen=True)
@@ -157,18 +158,20 @@ def _capped(realised: Realised, rules: SettlementRules) -> Realised:
     else:
         counted = realised.amount
     return Realised(realised.group, realised.quantity, realised.unit, realised.amount,
-                    realised.maximum, counted)
+                    realised.maximum, counted, realised.unpaid)
 
 
 def realised_amounts(register: Register, dep: Departement, period: Period, rules: SettlementRules,
                      maxima: Mapping[str, Decimal]) -> tuple[Realised, ...]:
     """The realised amount of each group the association is funded for (or did something in)."""
+    dsf_done, dsf_unpaid = _dsf(register, Result.REALISE, period)
+    doors, doors_unpaid = _dsf(register, Result.PORTE_CLOSE, period)
+    unpaid = {"dsf": dsf_unpaid, "portes_closes": doors_unpaid}
     quantities = {
         "asll": (_points_months(register, Measure.ASLL, period, rules), "points × mois", "asll_points", 1),
         "aml": (_points_months(register, Measure.AML, period, rules), "points × mois", "aml_points", 1),
-        "dsf": (_dsf(register, Result.REALISE, period), "diagnostics", rules.dsf_rate, 1),
-        "portes_closes": (_dsf(register, Result.PORTE_CLOSE, period), "portes closes",
-                          rules.closed_door_rate, 1),
+        "dsf": (dsf_done, "diagnostics", rules.dsf_rate, 1),
+        "portes_closes": (doors, "portes closes", rules.closed_door_rate, 1),
         "gla": (_housing_months(register, period, rules.gla_min_days), "mois-logements", rules.gla_rate, 12),
         "fal": (_occupied_days(register, period), "jours d'occupation", rules.fal_rate,
                 _days_in_year(period.year)),
@@ -177,10 +180,10 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
     for group in GROUPS:
         quantity, unit, rate, divisor = quantities[group]
         maximum = maxima.get(group, ZERO)
-        if quantity or maximum:
+        if quantity or maximum or unpaid.get(group):
             value = _rate(dep, rate, period)
             out.append(Realised(group, Decimal(quantity), unit, to_cent(quantity * value / divisor),
-                                maximum, ZERO))
+                                maximum, ZERO, unpaid.get(group, ())))
     return tuple(out)
 
 
@@ -221,10 +224,42 @@ def _in(period: Period, day: date | None) -> bool:
     return day is not None and period.start <= day <= period.end
 
 
-def _dsf(register: Register, result: Result, period: Period) -> int:
-    """DSF counted in the period of their `date_realisation` (one of N−1 is not counted in N)."""
-    return sum(1 for m in register.measures
-               if m.measure is Measure.DSF and m.result is result and _in(period, m.realised_on))
+MIN_ATTEMPTS = 2
+CLOSED_DOOR_RULE = "DSF-PORTE-CLOSE (004 annexe DSF, La porte close : « rémunérée après 2 tentatives »)"
+OWN_ASLL_RULE = ("DSF-SUIVI-ASLL (004 annexe DSF, Modalités de financement : « L'association effectue les "
+                 "DSF pour les ménages qu'elle a en suivi ASLL sans être rémunérée pour le DSF »)")
+
+
+def _dsf(register: Register, result: Result, period: Period) -> tuple[int, tuple[str, ...]]:
+    """DSF counted in the period of their `date_realisation` (one of N−1 is not counted in N), less
+    those the deliberation does not pay: a closed door after fewer than 2 recorded attempts (as the
+    checker's DSF-PORTE-CLOSE), a DSF for a household the association follows in ASLL on that day
+    (same `menage`). Returns the count paid and one line per act not paid, with the rule."""
+    paid, unpaid = 0, []
+    for m in register.measures:
+        if m.measure is not Measure.DSF or m.result is not result or not _in(period, m.realised_on):
+            continue
+        why = _unpaid_dsf(register, m)
+        if why is None:
+            paid += 1
+        else:
+            unpaid.append(f"{m.record.mesure_id} : {why}")
+    return paid, tuple(unpaid)
+
+
+def _unpaid_dsf(register: Register, dsf: ActivityMeasure) -> str | None:
+    if dsf.result is Result.PORTE_CLOSE and dsf.attempts is not None and 0 < dsf.attempts < MIN_ATTEMPTS:
+        return (f"porte close après {dsf.attempts} tentative de visite, non rémunérée : "
+                f"{CLOSED_DOOR_RULE}")
+    household = dsf.record.household
+    if dsf.result is Result.REALISE and household:
+        for m in register.measures:
+            start, end = m.record.start, m.last_day
+            if (m.measure is Measure.ASLL and m.record.household == household and start is not None
+                    and end is not None and start <= dsf.realised_on <= end):
+                return (f"ménage suivi en ASLL par l'association ({m.record.mesure_id}) le jour du "
+                        f"diagnostic, DSF non rémunéré : {OWN_ASLL_RULE}")
+    return None
 
 
 def _occupied_days(register: Register, period: Period) -> int:

@@ -8,6 +8,7 @@ into one `Register`. Every problem of every file is collected and raised at once
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from engine.activity import (
     Result,
 )
 from engine.calendar import days_in_month
-from engine.checker.registry import _ID, _SLUG, HOUSEHOLD, MEASURES, Row, _measure, _shown, read_rows
+from engine.checker.registry import _ID, _SLUG, EVENTS, HOUSEHOLD, MEASURES, Row, _measure, _shown, read_rows
 from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
 from engine.model import Measure
@@ -65,6 +66,8 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if (folder / "mesures.csv").is_file():
         rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS + HOUSEHOLD)
         measures += _measures(rows, scope)
+    if (folder / "evenements.csv").is_file() and measures:
+        measures = _with_attempts(measures, read_rows(folder / "evenements.csv", EVENTS, errors))
     if (folder / "occupation.csv").is_file():
         occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors), scope)
     received |= {m.association for m in measures} | {o.association for o in occupancy}
@@ -89,6 +92,17 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if errors:
         raise InputErrors(errors)
     return Register(tuple(measures), tuple(occupancy), frozenset(received))
+
+
+def _with_attempts(measures: list[ActivityMeasure], rows: Iterable[Row]) -> list[ActivityMeasure]:
+    """Each DSF with its closed-door attempts (events porte_close), so that the settlement pays
+    a closed door as the checker's DSF-PORTE-CLOSE reads it (004 annexe DSF, La porte close)."""
+    attempts: dict[str, int] = {}
+    for row in rows:
+        if row.cells.get("type_evenement") == "porte_close":
+            attempts[row.cells.get("mesure_id", "")] = attempts.get(row.cells.get("mesure_id", ""), 0) + 1
+    return [dataclasses.replace(m, attempts=attempts.get(m.record.mesure_id, 0))
+            if m.measure is Measure.DSF else m for m in measures]
 
 
 def _twice(path: Path, association: str, from_csv: set[str], grids: dict[str, Path],

@@ -28,7 +28,9 @@ def _association(s: Settlement) -> dict:
 
 def _realised(s: Settlement) -> dict:
     amounts = {group: json_amount(s.counted(group)) for group in GROUPS}
-    return {**amounts, "total": json_amount(s.total)}
+    unpaid = [line for r in s.realised or () for line in r.unpaid]
+    extra = {"non_remuneres": unpaid} if unpaid else {}  # what the deliberation does not pay, and why
+    return {**amounts, "total": json_amount(s.total), **extra}
 
 
 def _totals(settlements: tuple[Settlement, ...]) -> dict:
