@@ -46,6 +46,10 @@ def write_solde_xlsx(conventions: Conventions, year: int, settlements: tuple[Set
     _row(sheet, FIRST_ROW + len(settlements), _totals(settlements), BOLD, TOTAL_FILL)
     _layout(sheet, len(HEADINGS))
     _schedule(book.create_sheet("Avances"), schedule, names)
+    unpaid = [(names.get(s.association, s.association), r.group, line)
+              for s in settlements for r in s.realised or () for line in r.unpaid]
+    if unpaid:
+        _unpaid(book.create_sheet("Non rémunérés"), unpaid)
     stamp = datetime(year, 1, 1)
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = book.properties.lastModifiedBy = "fsl-engine"
@@ -102,6 +106,20 @@ def _layout(sheet, columns: int) -> None:
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{FIRST_ROW - 1}:{FIRST_ROW - 1}"
+
+
+def _unpaid(sheet, unpaid: list[tuple[str, str, str]]) -> None:
+    """Acts of the register the deliberation does not pay, each with the rule that says so."""
+    sheet["A1"] = "Actes du registre non rémunérés, avec la règle de la délibération"
+    sheet["A1"].font = BOLD
+    for column, heading in enumerate(("Association", "Montant", "Mesure et motif"), start=1):
+        sheet.cell(row=3, column=column, value=heading).font = BOLD
+    for row, values in enumerate(unpaid, start=4):
+        for column, value in enumerate(values, start=1):
+            sheet.cell(row=row, column=column, value=value)
+    sheet.column_dimensions["A"].width = 38
+    sheet.column_dimensions["B"].width = 16
+    sheet.column_dimensions["C"].width = 120
 
 
 def _schedule(sheet, schedule: tuple[AdvanceDue, ...], names: dict[str, str]) -> None:
