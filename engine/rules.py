@@ -60,6 +60,10 @@ class EventType(Enum):
     ABSENCE_TRAVAILLEUR_SOCIAL = "absence_travailleur_social"  # first day the social worker is away
     AUTRE_ACCOMPAGNEMENT = "autre_accompagnement"  # another support (AVDL, MASP...) begins
     INTERRUPTION = "interruption"  # the measure is stopped before its end (CeA)
+    CONCERTATION = "concertation"  # AML: the meeting before a third period
+    ACCORD_SUSPENSION = "accord_suspension"  # CeA: the Service Logement agrees to a suspension
+    NON_ADHESION = "non_adhesion"  # CeA: the household does not take part
+    NOTIFICATION_SERVICE_LOGEMENT = "notification_service_logement"  # CeA's notice to its Service Logement
 
 
 class Evidence(Enum):

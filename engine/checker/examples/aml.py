@@ -9,7 +9,7 @@ from engine.checker.examples.asll import asll_period_chain
 from engine.checker.examples.plan import Piece, Plan, add_row, day_between, due_forward, end_of, place
 
 AML_FAULTS = ("aml_first_long", "aml_fourth", "cteop_late", "cteop_unsigned", "aml_bilan_missing",
-              "aml_absence", "aml_relay_overlap", "echec_late", "aml_visits_short")
+              "aml_absence", "aml_relay_overlap", "echec_late", "aml_visits_short", "aml_renewal_unasked")
 
 
 def aml(plan: Plan, association: str, fault: str | None = None) -> None:
@@ -20,6 +20,8 @@ def aml(plan: Plan, association: str, fault: str | None = None) -> None:
         periods = [10]
     elif fault == "aml_fourth":
         periods, start = [9, 9, 6, 3], date(2024, 3, 1)
+    elif fault == "aml_renewal_unasked":
+        periods, start = [9, 9], date(2025, 1, 1)
     elif fault in ("aml_absence", "echec_late", "aml_bilan_missing", "aml_visits_short"):
         start = first_of_next_month(day_between(plan, date(2025, 5, 1), add_months(plan.as_of, -11)))
     elif fault == "aml_relay_overlap" or (fault is None and plan.rng.random() < 0.15):
@@ -46,6 +48,11 @@ def _aml_chain(plan: Plan, association: str, periods: list[int], start: date, re
     for rank, months in enumerate(periods, start=1):
         if start > plan.as_of:
             return
+        if rank > 1 and fault == "aml_renewal_unasked":
+            plan.expect("AML-RENOUVELLEMENT", association, "sans demande motivée", mesure_id=plan.measure_id(),
+                        due=start)
+        elif rank > 1:  # AML-RENOUVELLEMENT: the motivated request, before the renewal starts
+            plan.event(renews, "demande_renouvellement", start - timedelta(days=12), "demande motivée")
         mesure_id = add_row(plan, association, "AML", type=kind, date_debut=start, duree_mois=months,
                             renouvellement_de=renews)
         end = end_of(start, months)

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 from engine.checker.examples.plan import Plan, add_row, day_between, end_of
 
-FAL_FAULTS = ("fal_long", "fal_prolong_long", "fal_visits_short", "fal_household", "fal_other_support")
+FAL_FAULTS = ("fal_long", "fal_prolong_long", "fal_visits_short", "fal_household", "fal_other_support",
+              "fal_extension_unasked")
 HOUSEHOLD_PSEUDONYM = "p-4c1e9a"  # a keyed pseudonym as the register would carry it, never a name
 
 
@@ -22,6 +23,8 @@ def fal(plan: Plan, association: str, fault: str | None = None) -> None:
         start = day_between(plan, date(2025, 4, 1), date(2025, 9, 30)).replace(day=1)
     elif fault == "fal_visits_short":
         start = date(2026, 2, 1)
+    elif fault == "fal_extension_unasked":
+        start = date(2025, 6, 1)
     if fault == "fal_other_support":
         start, motif = date(2026, 1, 1), "violences"
     mesure_id = add_row(plan, association, "FAL", date_debut=start, duree_mois=months, motif=motif)
@@ -34,8 +37,14 @@ def fal(plan: Plan, association: str, fault: str | None = None) -> None:
     if fault == "fal_long":
         plan.expect("FAL-DURATION", association, "au plus 12 mois", mesure_id=mesure_id)
     extra = 6 if fault == "fal_prolong_long" else (4 if fault is None and plan.rng.random() < 0.15 else 0)
+    extra = 4 if fault == "fal_extension_unasked" else extra
     following = end_of(start, months) + timedelta(days=1)
     if extra and following <= plan.as_of:
+        if fault == "fal_extension_unasked":
+            plan.expect("FAL-PROLONGATION", association, "sans demande motivée", mesure_id=plan.measure_id(),
+                        due=following)
+        else:  # FAL-PROLONGATION: the justified request to the SPSLH first
+            plan.event(mesure_id, "demande_renouvellement", following - timedelta(days=15), "demande justifiée")
         renewal = add_row(plan, association, "FAL", date_debut=following, duree_mois=extra,
                           renouvellement_de=mesure_id)
         if fault == "fal_prolong_long":
