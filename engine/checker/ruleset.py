@@ -204,5 +204,5 @@ def _limits(data: dict[str, Any]) -> Limits:
         excluded=frozenset(data.get("accompagnements_exclus", ())),
         max_working_days=data.get("jours_ouvres_max"), max_vacant_months=data.get("vacance_max_mois"),
         day_threshold=data.get("jour_du_mois_max"),
-        after_diagnostic_motif=data.get("motif_apres_diagnostic"),
+        after_diagnostic_motif=data.get("motif_apres_diagnostic"), rank=data.get("rang"),
     )

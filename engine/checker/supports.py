@@ -89,12 +89,16 @@ def check_renewal(rule: Rule, ctx: Context) -> list[Finding]:
         anchor = measure.decision or measure.start
         if not is_renewal(measure, ctx) or anchor is None or anchor > ctx.as_of:
             continue
+        if rule.limits.rank is not None and len(periods.chain_of(measure, ctx)) != rule.limits.rank:
+            continue
         asked = [e for mesure_id in (measure.mesure_id, measure.renews)
                  for e in ctx.events_of(mesure_id, rule.limits.expected) if e.day <= anchor]
         if asked:
             continue
         said = "décision" if measure.decision else "début"
-        message = (f"renouvellement de {measure.renews} sans demande motivée enregistrée "
+        what = ("sans concertation enregistrée" if rule.limits.expected is EventType.CONCERTATION
+                else "sans demande motivée enregistrée")
+        message = (f"renouvellement de {measure.renews} {what} "
                    f"(événement {rule.limits.expected.value}) au plus tard à sa {said} du {anchor}")
         found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
                              mesure_id=measure.mesure_id, due=anchor))

@@ -9,7 +9,8 @@ from engine.checker.examples.asll import asll_period_chain
 from engine.checker.examples.plan import Piece, Plan, add_row, day_between, due_forward, end_of, place
 
 AML_FAULTS = ("aml_first_long", "aml_fourth", "cteop_late", "cteop_unsigned", "aml_bilan_missing",
-              "aml_absence", "aml_relay_overlap", "echec_late", "aml_visits_short", "aml_renewal_unasked")
+              "aml_absence", "aml_relay_overlap", "echec_late", "aml_visits_short", "aml_renewal_unasked",
+              "aml_no_concertation")
 
 
 def aml(plan: Plan, association: str, fault: str | None = None) -> None:
@@ -20,6 +21,8 @@ def aml(plan: Plan, association: str, fault: str | None = None) -> None:
         periods = [10]
     elif fault == "aml_fourth":
         periods, start = [9, 9, 6, 3], date(2024, 3, 1)
+    elif fault == "aml_no_concertation":
+        periods, start = [9, 9, 6], date(2024, 6, 1)
     elif fault == "aml_renewal_unasked":
         periods, start = [9, 9], date(2025, 1, 1)
     elif fault in ("aml_absence", "echec_late", "aml_bilan_missing", "aml_visits_short"):
@@ -53,6 +56,11 @@ def _aml_chain(plan: Plan, association: str, periods: list[int], start: date, re
                         due=start)
         elif rank > 1:  # AML-RENOUVELLEMENT: the motivated request, before the renewal starts
             plan.event(renews, "demande_renouvellement", start - timedelta(days=12), "demande motivée")
+        if rank == 3 and fault == "aml_no_concertation":
+            plan.expect("AML-CONCERTATION", association, "sans concertation", mesure_id=plan.measure_id(),
+                        due=start)
+        elif rank == 3:  # AML-CONCERTATION: the meeting before a third period
+            plan.event(renews, "concertation", start - timedelta(days=20), "concertation SLISL")
         mesure_id = add_row(plan, association, "AML", type=kind, date_debut=start, duree_mois=months,
                             renouvellement_de=renews)
         end = end_of(start, months)
