@@ -122,16 +122,31 @@ def check_overlap(rule: Rule, ctx: Context) -> list[Finding]:
         if measure.start > previous.end:
             continue
         relay = previous.measure is not measure.measure
-        allowed = add_months(measure.start, rule.limits.overlap_max_months) if relay else measure.start
+        months = relay_months(rule, previous)
+        allowed = add_months(measure.start, months) if relay else measure.start
         if previous.end < allowed:
             continue
         overlap = (previous.end - measure.start).days + 1
         kind = "relais" if relay else "renouvellement"
         message = (f"{kind} de {previous.mesure_id} ({previous.measure.value}, fin le {previous.end}) "
-                   f"commencé le {measure.start} : {overlap} jours de chevauchement")
+                   f"commencé le {measure.start} : {overlap} jours de chevauchement"
+                   f"{relay_said(rule, previous) if relay else ''}")
         found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
                              mesure_id=measure.mesure_id, due=previous.end + timedelta(days=1)))
     return found
+
+
+def relay_months(rule: Rule, other: MeasureRecord) -> int:
+    """Months a relay from `other` may overlap: the specific clause (`relais_max_mois`, e.g. the AML
+    annex's 3 months for AML → ASLL) wins over the rule's general `chevauchement_max_mois`."""
+    return rule.limits.relay_max_months.get(other.measure.value, rule.limits.overlap_max_months)
+
+
+def relay_said(rule: Rule, other: MeasureRecord) -> str:
+    if other.measure.value not in rule.limits.relay_max_months:
+        return ""
+    return (f" (relais {other.measure.value} de {relay_months(rule, other)} mois au plus, clause "
+            f"spécifique de l'annexe {other.measure.value} ; règle générale : {rule.source})")
 
 
 def check_cap(rule: Rule, ctx: Context) -> list[Finding]:

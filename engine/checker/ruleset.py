@@ -205,4 +205,5 @@ def _limits(data: dict[str, Any]) -> Limits:
         max_working_days=data.get("jours_ouvres_max"), max_vacant_months=data.get("vacance_max_mois"),
         day_threshold=data.get("jour_du_mois_max"),
         after_diagnostic_motif=data.get("motif_apres_diagnostic"), rank=data.get("rang"),
+        relay_max_months=MappingProxyType(dict(data.get("relais_max_mois", {}))),
     )

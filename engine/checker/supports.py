@@ -50,11 +50,12 @@ def _overlap(rule: Rule, measure: MeasureRecord, other: MeasureRecord) -> str | 
         return None
     if other.measure in rule.measures and (other.start, other.mesure_id) > (measure.start, measure.mesure_id):
         return None  # reported once, on the later of two measures this rule follows
-    relay = other.measure is not measure.measure and rule.limits.overlap_max_months > 0
-    if relay and last < add_months(first, rule.limits.overlap_max_months):
+    months = periods.relay_months(rule, other)
+    relay = other.measure is not measure.measure and months > 0
+    if relay and last < add_months(first, months):
         return None
     overlap = (last - first).days + 1
-    allowed = f" (relais de {rule.limits.overlap_max_months} mois au plus)" if relay else ""
+    allowed = (periods.relay_said(rule, other) or f" (relais de {months} mois au plus)") if relay else ""
     return (f"même ménage (pseudonyme) que {other.mesure_id} ({other.measure.value}, du {other.start} "
             f"au {other.end}) : {days(overlap)} de chevauchement, du {first} au {last}{allowed}")
 
