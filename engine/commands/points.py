@@ -21,9 +21,9 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Each open point as `path:line: field: message`; exit 1 while any remains."""
-    from engine.open_points import open_points
+    from engine.printed import all_points
 
-    points = open_points(load(args, quiet=True).conventions, args.year)
+    points = all_points(load(args, quiet=True).conventions, args.year)
     print_points(points, args.year)
     return 1 if points else 0
 
