@@ -44,7 +44,7 @@ def test_totals_departing_from_the_printed_annex_are_points_plain_french_first(c
     assert len(differences) == 7
     main(["points", "2026"])
     out = capsys.readouterr().out
-    line = next(l for l in out.splitlines() if l.startswith("AUDASSE : ") and "imprimés" in l)
+    line = next(l for l in out.splitlines() if l.startswith("AUDASSE : ") and "montant_convention" in l)
     assert line.replace("\u202f", " ").replace("\u00a0", " ").startswith(
         "AUDASSE : 388 837,80 € retenus, 368 837,80 € imprimés dans l'annexe 3 votée ; ")
     assert line.endswith("annexe3-2026.csv:10: montant_convention")
