@@ -7,9 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from engine.cli import main
-from engine.validation import load_conventions
 from engine.open_points import PointKind
 from engine.printed import all_points, printed_differences
+from engine.validation import load_conventions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,23 +28,26 @@ def test_points_name_every_association_with_an_inference_note(capsys) -> None:
             notes += count
     assert main(["points", "2026"]) == 1
     out = capsys.readouterr().out
-    reconstructions = [l for l in out.splitlines() if "reconstituée" in l]
+    reconstructions = [line for line in out.splitlines() if "reconstituée" in line]
     assert len(reconstructions) == notes
-    assert {Path(l.rsplit(" — ", 1)[1].split(":")[0]).name for l in reconstructions} == with_notes
-    haj = [l for l in out.splitlines() if "hors des territoires" in l and "Habitat Jeunes HAJ" in l]
+    assert {Path(line.rsplit(" — ", 1)[1].split(":")[0]).name for line in reconstructions} == with_notes
+    haj = [line for line in out.splitlines()
+           if "hors des territoires" in line and "Habitat Jeunes HAJ" in line]
     assert len(haj) == 1 and "Audomarois" in haj[0] and "100 points ASLL" in haj[0]
     assert "habitat-jeunes-haj.yaml:7: ecart_territoires.audomarois" in haj[0]
-    assert any(l.startswith("4 AJ : ligne sur « tous les territoires »") for l in out.splitlines())
+    assert any(line.startswith("4 AJ : ligne sur « tous les territoires »") for line in out.splitlines())
 
 
 def test_totals_departing_from_the_printed_annex_are_points_plain_french_first(capsys) -> None:
-    differences = {d.association.slug: (d.retained, d.printed) for d in printed_differences(_conventions(), 2026)}
+    differences = {d.association.slug: (d.retained, d.printed)
+                   for d in printed_differences(_conventions(), 2026)}
     assert differences["audasse"] == (Decimal("388837.80"), Decimal("368837.80"))
     assert differences["chrs-le-coin-familial"] == (Decimal("251348.20"), Decimal("281348.20"))
     assert len(differences) == 7
     main(["points", "2026"])
     out = capsys.readouterr().out
-    line = next(l for l in out.splitlines() if l.startswith("AUDASSE : ") and "montant_convention" in l)
+    line = next(line for line in out.splitlines()
+                if line.startswith("AUDASSE : ") and "montant_convention" in line)
     assert line.replace("\u202f", " ").replace("\u00a0", " ").startswith(
         "AUDASSE : 388 837,80 € retenus, 368 837,80 € imprimés dans l'annexe 3 votée ; ")
     assert line.endswith("annexe3-2026.csv:10: montant_convention")

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 from engine.calendar import holiday_calendar
-from engine.checker.convention_measures import outside_convention
 from engine.checker.evaluate import evaluate
 from engine.checker.evidence import DEFAULT_LIMITS, FileLimits, read_evidence
 from engine.checker.registry import Reference, load_submission
@@ -46,7 +45,5 @@ def run_check(
     evidence = read_evidence(folder, submission.documents, as_of, trusted, limits, progress)
     holidays = holiday_calendar(ruleset.country, ruleset.subdivision)
     findings = evaluate(ruleset, submission, evidence, as_of, holidays)
-    if reference is not None:
-        findings = outside_convention(findings, submission, reference.measures)
     return CheckResult(as_of=as_of, ruleset=ruleset, findings=tuple(findings),
                        documents=len(submission.documents), measures=len(submission.measures))
