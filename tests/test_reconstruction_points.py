@@ -62,3 +62,21 @@ def test_final_refuses_while_reconstruction_points_remain(tmp_path: Path, capsys
     assert "--final refusé" in err and "fsl points 2026" in err
     assert re.search(r"--final refusé : \d+ point\(s\)", err)
     assert not out.exists()
+
+
+def test_reconciliation_note_lists_printed_and_retained_with_the_reason(tmp_path: Path, capsys) -> None:
+    from docx import Document
+
+    assert main(["points", "2026", "--note", "--out", str(tmp_path / "a")]) == 1
+    assert main(["points", "2026", "--note", "--out", str(tmp_path / "b")]) == 1
+    name = "note_reconciliation_2026.docx"
+    first = (tmp_path / "a" / name).read_bytes()
+    assert first == (tmp_path / "b" / name).read_bytes()
+    rows = [[c.text.translate({0x202F: " ", 0xA0: " "}) for c in r.cells]
+            for r in Document(str(tmp_path / "a" / name)).tables[0].rows[1:]]
+    assert len(rows) == 7
+    audasse = next(r for r in rows if r[0] == "AUDASSE")
+    assert audasse[1:4] == ["368 837,80 €", "388 837,80 €", "20 000,00 €"]
+    assert "Hénin-Carvin" in audasse[4]
+    coin = next(r for r in rows if r[0] == "CHRS Le Coin Familial")
+    assert coin[1:4] == ["281 348,20 €", "251 348,20 €", "-30 000,00 €"]
