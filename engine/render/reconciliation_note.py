@@ -37,7 +37,8 @@ def write_note(conventions: Conventions, year: int, folder: Path) -> Path:
         "il est à confirmer avant la signature des actes définitifs.")
     table = document.add_table(rows=1, cols=5)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("Association", "Imprimé", "Retenu", "Écart", "Raison"), strict=True):
+    headers = ("Association", "Imprimé", "Retenu", "Écart", "Raison")
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = text
     for d in differences:
         row = table.add_row().cells
