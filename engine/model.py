@@ -146,6 +146,8 @@ class AllocationLine:
     line: int | None = None
     count_lines: Mapping[str, int] = field(default_factory=dict)
     """Line of each count field in the YAML file (for `fsl explain`)."""
+    inference_line: int | None = None
+    """The line of the `inference:` note (an open point is located there)."""
 
     def count(self, column: str) -> int:
         return self.counts.get(column, 0)
@@ -185,6 +187,8 @@ class Association:
     article: str | None = None
     territory_deviations: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    territory_deviations_confirmed: frozenset[str] = frozenset()
+    """The deviations whose `confirme:` says who confirmed them (no longer open points)."""
     """YAML line of each top-level key (`signataire`, `annexes.estimees`...), for located messages."""
 
     def allocation(self, year: int) -> Allocation | None:

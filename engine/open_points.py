@@ -24,6 +24,16 @@ class PointKind(Enum):
     IDENTITY = "identite"
     ARTICLE = "article"
     DELIBERATION = "deliberation"
+    RECONSTRUCTION = "reconstruction"
+    """An `inference:` note: a figure read from the scan by reasoning, not as printed."""
+    TERRITORY = "territoire"
+    """A line outside the convention's territories (annexe 1), written in `ecart_territoires`."""
+    PUBLISHED = "annexe_imprimee"
+    """A retained association total that differs from the printed annex the Commission voted."""
+
+
+PLAIN_FIRST = frozenset({PointKind.RECONSTRUCTION, PointKind.TERRITORY, PointKind.PUBLISHED})
+"""Reconstruction choices read as a sentence for the signer first, the file and line after."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class OpenPoint:
     """For an estimate: the year of the allocation (the table and the pack print only that year)."""
 
     def __str__(self) -> str:
+        if self.kind in PLAIN_FIRST:
+            return f"{self.message} — {self.path}:{self.line or 0}: {self.field}"
         return f"{self.path}:{self.line or 0}: {self.field}: {self.message}"
 
     def located(self, root: str) -> str:
@@ -49,6 +61,8 @@ class OpenPoint:
             path = path.relative_to(root)
         except ValueError:
             pass
+        if self.kind in PLAIN_FIRST:
+            return f"{self.message} — {path.as_posix()}:{self.line or 0}: {self.field}"
         return f"{path.as_posix()}:{self.line or 0}: {self.field}: {self.message}"
 
 
@@ -64,7 +78,9 @@ def open_points(conventions: Conventions, year: int) -> tuple[OpenPoint, ...]:
 def association_points(conventions: Conventions, association: Association, year: int) -> list[OpenPoint]:
     """What the amendment of `association` for `year` (and its annexes) still leaves to confirm."""
     return [*_estimates(association, year), *_annexes(association), *_signatory(association),
-            *_identity(association), *_article(association)]
+            *_identity(association), *_article(association),
+            *_inferences(conventions, association, year),
+            *_territory_deviations(conventions, association, year)]
 
 
 def figure_points(conventions: Conventions, year: int) -> tuple[OpenPoint, ...]:
@@ -133,3 +149,53 @@ def _article(association: Association) -> list[OpenPoint]:
     return [_point(association, "article", "article",
                    "article du nom à choisir pour « Pour … » (l'association, le, la, les, l', aucun)",
                    PointKind.ARTICLE)]
+
+
+def _territory_label(conventions: Conventions, territory: str) -> str:
+    place = conventions.departement.territory(territory) if territory != "tous" else None
+    return place.name if place is not None else ("tous les territoires" if territory == "tous" else territory)
+
+
+def _inferences(conventions: Conventions, association: Association, year: int) -> list[OpenPoint]:
+    """Each `inference:` note of an allocation the amendment prints: a reconstruction to confirm."""
+    points = []
+    for allocation in sorted(association.allocations.values(), key=lambda a: a.year):
+        if allocation.year > year:
+            continue
+        for index, line in enumerate(allocation.lines):
+            if not line.inference:
+                continue
+            where = _territory_label(conventions, line.territory)
+            points.append(_point(
+                association, "allocations", f"allocations.{allocation.year}.lignes[{index}].inference",
+                f"{association.name} : ligne {allocation.year} « {where} » reconstituée, pas lue telle "
+                f"qu'imprimée : {line.inference.rstrip('. ')} : à confirmer", PointKind.RECONSTRUCTION,
+                allocation.year, line.inference_line or line.line))
+    return points
+
+
+def _territory_deviations(conventions: Conventions, association: Association, year: int) -> list[OpenPoint]:
+    """Each line allowed outside the convention's territories (annexe 1): to confirm."""
+    convention = ", ".join(_territory_label(conventions, t) for t in association.territories)
+    points = []
+    for territory, source in association.territory_deviations.items():
+        if territory in association.territory_deviations_confirmed:
+            continue
+        allocation = association.allocation(year)
+        lines = [line for line in (allocation.lines if allocation else ()) if line.territory == territory]
+        what = " ; ".join(_line_summary(conventions, line) for line in lines) or "aucune ligne"
+        points.append(_point(
+            association, "ecart_territoires", f"ecart_territoires.{territory}",
+            f"{association.name} : ligne sur « {_territory_label(conventions, territory)} » "
+            f"({what}), hors des territoires de sa convention ({convention}, annexe 1) ; "
+            f"source : {source} : à confirmer", PointKind.TERRITORY))
+    return points
+
+
+COUNT_WORDS = {"asll_points": "points ASLL", "aml_points": "points AML", "dsf": "DSF",
+               "portes_closes": "portes closes", "gla": "logements GLA", "fal": "FAL",
+               "fal_accompagnement_seul": "FAL accompagnement seul"}
+
+
+def _line_summary(conventions: Conventions, line) -> str:
+    return ", ".join(f"{n} {COUNT_WORDS.get(c, c)}" for c, n in line.counts.items() if n)

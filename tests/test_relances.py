@@ -16,7 +16,7 @@ from docx import Document
 
 from engine import PROJECT_ROOT
 from engine.checker.examples.build import generate
-from engine.checker.reminders import reminder_findings
+from engine.checker.reminders import clause_text, reminder_findings, text_codes
 from engine.checker.ruleset import load_ruleset
 from engine.checker.run import run_check
 from engine.cli import main
@@ -63,13 +63,15 @@ def test_one_letter_per_association_with_a_late_or_missing_document(example, wri
 
 def test_each_letter_lists_exactly_its_findings(example, written) -> None:
     result = run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,))
+    codes = text_codes(result.ruleset.source)
+    read = {r.id for r in result.ruleset.rules if r.interpretation}
     for association in {f.association for f in reminder_findings(result)}:
         findings = [f for f in reminder_findings(result) if f.association == association]
         rows = _rows(written / f"relance_{association}.docx")
         got = sorted((r[1], r[2], r[3], r[4], r[5]) for r in rows)
         want = sorted((f.mesure_id or "—", f.due.strftime("%d/%m/%Y"),
                        f.received.strftime("%d/%m/%Y") if f.received else "non reçue",
-                       f"{f.days_late} j", f.source) for f in findings)
+                       f"{f.days_late} j", clause_text(f.source, codes, f.rule in read)) for f in findings)
         assert got == want, association
 
 
@@ -147,3 +149,15 @@ def test_relances_refuses_the_register_fsl_check_refuses(example, tmp_path: Path
         errors.append([line for line in err if "association-fantome" in line])
     assert errors[0] and errors[0] == errors[1]
     assert not (tmp_path / "lettres").exists()
+
+
+def test_clause_column_cites_the_text_not_a_code(written) -> None:
+    clauses = {row[5] for path in written.glob("*.docx") for row in _rows(path)}
+    assert clauses and not any(c.startswith("004") or " 004 " in c for c in clauses)
+    assert any(c.startswith("annexe ASLL de la délibération n°2026-173") for c in clauses)
+
+
+def test_a_deadline_of_the_service_reading_is_labelled_so() -> None:
+    codes = {"004": "de la délibération n°2026-173"}
+    assert clause_text("004 annexe ASLL, Les bilans individuels", codes, True) == (
+        "annexe ASLL de la délibération n°2026-173 (Les bilans individuels) — échéance : lecture du service")

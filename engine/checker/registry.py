@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 
@@ -61,6 +61,8 @@ class Reference:
 
     associations: frozenset[str]
     territories: frozenset[str]
+    measures: Mapping[str, frozenset[Measure]] = field(default_factory=dict)
+    """The dispositifs each association's convention holds (a measure outside is an error finding)."""
 
 
 class Row:

@@ -75,17 +75,51 @@ def letters(result: CheckResult, names: dict[str, str] | None = None) -> list[Le
         groups.setdefault(finding.association, []).append(finding)
     names = names or {}
     order = lambda f: (f.due, f.mesure_id or "", f.message)  # noqa: E731
+    codes = text_codes(result.ruleset.source)
+    read = {r.id for r in result.ruleset.rules if r.interpretation}
     return [Letter(association, names.get(association, association),
-                   tuple(_line(f) for f in sorted(found, key=order)))
+                   tuple(_line(f, codes, f.rule in read) for f in sorted(found, key=order)))
             for association, found in sorted(groups.items())]
 
 
-def _line(finding: Finding) -> Line:
+def text_codes(source: str) -> dict[str, str]:
+    """The texts the rules set's `source` names by their seed code (« 004 — …, délibération
+    n°2026-173 ; 000 — appel à projets… »): code → how a letter cites it."""
+    codes = {}
+    for part in source.split(";"):
+        match = re.match(r"\s*(\d{3}) — (.+?)\s*$", part)
+        if match:
+            deliberation = re.search(r"délibération n°\s?[\w-]+", match[2])
+            codes[match[1]] = f"de la {deliberation[0]}" if deliberation else f"({match[2]})"
+    return codes
+
+
+def clause_text(source: str, codes: dict[str, str], service_reading: bool = False) -> str:
+    """« 004 annexe ASLL, Les bilans individuels » → « annexe ASLL de la délibération n°2026-173
+    (Les bilans individuels) »: the text, not the internal code; a deadline the convention does not
+    write is labelled « lecture du service »."""
+    parts = []
+    for piece in source.split(";"):
+        piece = piece.strip()
+        match = re.match(r"^(\d{3})(?:\s+(.*?))?$", piece.split(",", 1)[0].strip())
+        if match and match[1] in codes:
+            rest = piece.split(",", 1)[1].strip() if "," in piece else ""
+            cited = codes[match[1]]
+            head = f"{match[2]} {cited}" if match[2] else cited.removeprefix("de la ").strip("()")
+            parts.append(f"{head} ({rest})" if rest else head)
+        elif piece:
+            parts.append(piece)
+    text = " ; ".join(parts)
+    return f"{text} — échéance : lecture du service" if service_reading else text
+
+
+def _line(finding: Finding, codes: dict[str, str] | None = None, service_reading: bool = False) -> Line:
     match = _LABEL.match(finding.message)
     label = match[1] if match else finding.rule
     return Line(piece=label[:1].upper() + label[1:], mesure=finding.mesure_id or "—",
                 echeance=french_day(finding.due), recue=french_day(finding.received) or "non reçue",
-                retard=f"{finding.days_late} j", clause=finding.source, finding=finding)
+                retard=f"{finding.days_late} j",
+                clause=clause_text(finding.source, codes or {}, service_reading), finding=finding)
 
 
 def french_day(value: date | None) -> str:

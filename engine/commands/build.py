@@ -91,12 +91,13 @@ def _converter(pdf: bool) -> Iterator[Converter | None]:
 def refuse_final(conventions, year: int) -> bool:
     """--final: list every open point on stderr and refuse while any remains (DOMAIN §7)."""
     from engine.commands.points import print_points
-    from engine.open_points import open_points
+    from engine.printed import all_points
 
-    points = open_points(conventions, year)
+    points = all_points(conventions, year)
     if points:
         print_points(points, year, sys.stderr)
-        print("--final refusé : rien n'a été écrit.", file=sys.stderr)
+        print(f"--final refusé : {len(points)} point(s) restent à confirmer (voir « fsl points "
+              f"{year} ») ; rien n'a été écrit.", file=sys.stderr)
     return bool(points)
 
 

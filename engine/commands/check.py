@@ -94,7 +94,12 @@ def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
     if departement.name not in ruleset.territory:
         return None
     places = (*departement.territories, *departement.arrondissements)
-    return Reference(frozenset(a.slug for a in conventions.associations), frozenset(p.id for p in places))
+    held = {a.slug: frozenset(a.annex_numbers) | frozenset(
+                departement.rates[c].measure for allocation in a.allocations.values()
+                for line in allocation.lines for c, n in line.counts.items() if n and c in departement.rates)
+            for a in conventions.associations}
+    return Reference(frozenset(a.slug for a in conventions.associations), frozenset(p.id for p in places),
+                     held)
 
 
 def _check_targets(args: argparse.Namespace) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from engine.commands.options import add_conventions, add_year, load
+from engine.commands.options import add_conventions, add_out, add_year, load, out_dir
 
 if TYPE_CHECKING:
     from engine.open_points import OpenPoint
@@ -16,15 +16,28 @@ def register(sub) -> None:
     parser = sub.add_parser("points", help="lister ce qui reste à confirmer avant les actes définitifs")
     add_year(parser)
     add_conventions(parser)
+    add_out(parser)
+    parser.add_argument("--note", action="store_true",
+                        help="écrire aussi la note de réconciliation (annexe 3 imprimée et montants "
+                             "retenus) pour le service juridique, note_reconciliation_ANNEE.docx")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Each open point as `path:line: field: message`; exit 1 while any remains."""
-    from engine.open_points import open_points
+    from engine.printed import all_points
 
-    points = open_points(load(args, quiet=True).conventions, args.year)
+    conventions = load(args, quiet=True).conventions
+    points = all_points(conventions, args.year)
     print_points(points, args.year)
+    if args.note:
+        from engine.render.output import staged
+        from engine.render.reconciliation_note import note_name, write_note
+
+        target = out_dir(args)
+        with staged(target) as stage:
+            write_note(conventions, args.year, stage)
+        print(f"écrit : {target / note_name(args.year)}", file=sys.stderr)
     return 1 if points else 0
 
 

@@ -135,6 +135,8 @@ def build_association(doc: YamlDocument) -> Association:
         territory_deviations=frozen_mapping(
             {d["territoire"]: d["source"] for d in data.get("ecart_territoires", ())}),
         lines=frozen_mapping(_key_lines(doc)),
+        territory_deviations_confirmed=frozenset(
+            d["territoire"] for d in data.get("ecart_territoires", ()) if d.get("confirme")),
     )
 
 
@@ -143,7 +145,7 @@ def _person(data: dict | None) -> Signatory | None:
 
 
 KEYED = ("nom", "signataire", "identifiants", "adresse", "representant", "article",
-         "annexes.estimees", "territoires", "allocations")
+         "annexes.estimees", "territoires", "allocations", "ecart_territoires")
 
 
 def _key_lines(doc: YamlDocument) -> dict[str, int]:
@@ -165,6 +167,8 @@ def _allocation(doc: YamlDocument, index: int, raw: dict) -> Allocation:
             source=line["source"],
             inference=line.get("inference"),
             line=doc.line_of(("allocations", index, "lignes", i)),
+            inference_line=doc.line_of(("allocations", index, "lignes", i, "inference"))
+            if line.get("inference") else None,
             count_lines=frozen_mapping(
                 {c: doc.line_of(("allocations", index, "lignes", i, c)) for c in COLUMNS if line.get(c)}
             ),

@@ -37,6 +37,8 @@ BADGES = {
     PointKind.ESTIMATE: "estimé", PointKind.ANNEX_NUMBERS: "n° d'annexe supposé",
     PointKind.SIGNATORY: "signataire inconnu", PointKind.IDENTITY: "identité incomplète",
     PointKind.ARTICLE: "article à choisir", PointKind.DELIBERATION: "délibération inconnue",
+    PointKind.RECONSTRUCTION: "reconstitution à confirmer", PointKind.TERRITORY: "hors territoire",
+    PointKind.PUBLISHED: "écart à l'annexe imprimée",
 }
 
 
