@@ -238,7 +238,9 @@ def _measures(path: Path, errors: list[InputError],
     renewals: list[tuple[Row, str]] = []
     known: set[str] | None = None
     for row in _required_file(path, MEASURES, errors, MEASURES_OPTIONAL):
-        known = (known or set()) | {row.cells["mesure_id"]}
+        if known is None:
+            known = set()
+        known.add(row.cells["mesure_id"])
         before = len(errors)
         _check_reference(row, reference, "territoire")
         record = _measure(row)
