@@ -52,12 +52,17 @@ def _base(kind: str, tmp_path: Path) -> Path:
         shutil.copy(ROOT / "conventions" / "departement.yaml", base / "departement.yaml")
     elif kind == "soumissions":
         shutil.copytree(HOSTILE / "soumissions", base)
+    elif kind == "activite":
+        shutil.copytree(ROOT / "examples" / "activite-2026", base)
     else:
         base.mkdir()
     return base
 
 
 def _prepare(case: dict, target: Path) -> None:
+    if "renomme" in case:  # the file given another name (a near miss: case, extension)
+        target.rename(target.parent / case["renomme"])
+        return
     if os.path.lexists(target) and not target.is_dir():
         target.unlink()
     elif target.is_dir() and "remplace" not in case:

@@ -62,6 +62,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     occupancy: list[Occupancy] = []
     received: set[str] = set()
     scope = Scope(associations)
+    errors += folder_problems(folder)
     if (folder / "mesures.csv").is_file():
         rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS + HOUSEHOLD)
         measures += _measures(rows, scope)
@@ -89,6 +90,43 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if errors:
         raise InputErrors(errors)
     return Register(tuple(measures), tuple(occupancy), frozenset(received))
+
+
+KNOWN_FILES = ("mesures.csv", "occupation.csv", "documents.csv", "paiements.csv")
+
+
+def folder_problems(folder: Path) -> list[InputError]:
+    """The activity folder's own problems: a file the engine reads that is not a regular file
+    inside the folder (directory, FIFO, device, link leading out), or a file whose name differs
+    from an expected one only by case (`Mesures.csv`, `Grille_activite_….XLSX`): it would be
+    silently absent and the money decided without it."""
+    import fnmatch
+    import os
+
+    problems: list[InputError] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as exc:
+        return [InputError(f"dossier d'activité illisible ({exc.strerror})", folder)]
+    inside = folder.resolve()
+    for name in names:
+        path = folder / name
+        expected = name in KNOWN_FILES or fnmatch.fnmatchcase(name, GRID_GLOB)
+        if not expected:
+            near = next((k for k in KNOWN_FILES if k.casefold() == name.casefold()), None)
+            if near is None and fnmatch.fnmatchcase(name.casefold(), GRID_GLOB.casefold()):
+                near = name.lower()
+            if near is not None:
+                problems.append(InputError(
+                    f"fichier « {_shown(name)} » mal nommé : attendu « {near} » (casse exacte) ; "
+                    "renommez-le, sinon il serait ignoré", path))
+            continue
+        if path.is_symlink() and inside not in path.resolve().parents:
+            problems.append(InputError("lien symbolique qui sort du dossier d'activité : refusé", path))
+        elif not path.is_file():
+            kind = "est un dossier" if path.is_dir() else "n'est pas un fichier ordinaire (tube, périphérique…)"
+            problems.append(InputError(f"« {_shown(name)} » {kind} : un fichier est attendu", path))
+    return problems
 
 
 def _twice(path: Path, association: str, from_csv: set[str], grids: dict[str, Path],
