@@ -30,7 +30,7 @@ from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
 from engine.model import Measure
 
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 POINTS_NEED_TYPE = (Measure.ASLL, Measure.AML)
 _OCCUPANCY_BY_NAME = {m.value: m for m in OCCUPANCY_MEASURES}
 
@@ -273,7 +273,7 @@ def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
     association, housing, month, days = (cells["association"], cells["logement_id"], cells["mois"],
                                          cells["jours_occupes"])
     measure = _OCCUPANCY_BY_NAME.get(cells["dispositif"])
-    if (measure is None or not days.isdigit() or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
+    if (measure is None or not (days.isascii() and days.isdigit()) or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
             or (scope.associations is not None and association not in scope.associations)
             or scope.association not in (None, association) or scope.measure not in (None, measure)):
         return None
