@@ -121,6 +121,8 @@ def folder_problems(folder: Path) -> list[InputError]:
                     f"fichier « {_shown(name)} » mal nommé : attendu « {near} » (casse exacte) ; "
                     "renommez-le, sinon il serait ignoré", path))
             continue
+        if name not in KNOWN_FILES:  # a grid: its reader refuses what is not a regular file
+            continue
         if path.is_symlink() and inside not in path.resolve().parents:
             problems.append(InputError("lien symbolique qui sort du dossier d'activité : refusé", path))
         elif not path.is_file():
