@@ -112,7 +112,33 @@ def _validated(data: bytes, trust_roots: Sequence[bytes], moment: datetime) -> t
     roots = [x509.Certificate.load(der) for der in trust_roots]
     revocation = _embedded_revocation(reader)
     checked = [_one_signature(sig, roots, moment, revocation) for sig in embedded]
-    return tuple(checked) + tuple(SignatureEvidence(field=n, role=role_of(n), signed=False) for n in names)
+    current = {str(sig.field_name) for sig in embedded}
+    hidden = [SignatureEvidence(field=name, role=role_of(name), signed=True, problem=HIDDEN)
+              for name in _signed_in_earlier_revisions(reader) if name not in current]
+    return (tuple(checked) + tuple(hidden)
+            + tuple(SignatureEvidence(field=n, role=role_of(n), signed=False) for n in names if n not in
+                    {h.field for h in hidden}))
+
+
+HIDDEN = ("document modifié après signature : champ de signature signé supprimé, vidé ou renommé "
+          "dans une révision ultérieure")
+
+
+def _signed_in_earlier_revisions(reader: PdfFileReader) -> list[str]:
+    """The names of the signature fields that hold a signature in some earlier revision of the
+    file (each revision's own /AcroForm read), in order of first appearance. A field signed then
+    and absent, empty or renamed in the last revision hides a signature: it is a modification
+    made after signing, never a file without signatures."""
+    names: list[str] = []
+    for revision in range(max(reader.total_revisions - 1, 0)):
+        try:
+            past = reader.get_historical_resolver(revision)
+            found = [str(name) for name, value, _ in enumerate_sig_fields(past, filled_status=True)
+                     if value is not None]
+        except (PdfError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+            continue
+        names.extend(name for name in found if name not in names)
+    return names
 
 
 def _embedded_revocation(reader: PdfFileReader):

@@ -52,12 +52,17 @@ def _base(kind: str, tmp_path: Path) -> Path:
         shutil.copy(ROOT / "conventions" / "departement.yaml", base / "departement.yaml")
     elif kind == "soumissions":
         shutil.copytree(HOSTILE / "soumissions", base)
+    elif kind == "activite":
+        shutil.copytree(ROOT / "examples" / "activite-2026", base)
     else:
         base.mkdir()
     return base
 
 
 def _prepare(case: dict, target: Path) -> None:
+    if "renomme" in case:  # the file given another name (a near miss: case, extension)
+        target.rename(target.parent / case["renomme"])
+        return
     if os.path.lexists(target) and not target.is_dir():
         target.unlink()
     elif target.is_dir() and "remplace" not in case:
@@ -85,12 +90,34 @@ def _prepare(case: dict, target: Path) -> None:
     elif "creux" in case:
         with open(target, "wb") as handle:
             handle.truncate(case["creux"])
+    elif "grille_gonflee" in case:
+        target.write_bytes(_swollen_grid(case["grille_gonflee"]))
     elif case.get("bombe_zip"):
         target.write_bytes(_zip_bomb())
     elif case.get("classeur"):
         book = Workbook()
         book.active["A1"] = "=1+1"
         book.save(target)
+
+
+def _swollen_grid(how: str) -> bytes:
+    """The example grid of 4-aj with a part swollen: `textes` (a sharedStrings.xml of 10 million
+    strings, a few hundred KB zipped), `entite` (an entity declaration expanded in a sheet)."""
+    source = ROOT / "examples" / "activite-2026" / "grille_activite_2026_4-aj.xlsx"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if how == "textes" and info.filename == "xl/sharedStrings.xml":
+                continue
+            if how == "entite" and info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>', 1)
+            new.writestr(info.filename, data)
+        if how == "textes":
+            new.writestr("xl/sharedStrings.xml", b'<?xml version="1.0"?><sst xmlns="http://schemas.'
+                         b'openxmlformats.org/spreadsheetml/2006/main">'
+                         + b"<si><t>a</t></si>" * 10_000_000 + b"</sst>")
+    return buffer.getvalue()
 
 
 def _zip_bomb() -> bytes:

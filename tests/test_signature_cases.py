@@ -377,3 +377,46 @@ def test_endesive_valid_at_receipt_whatever_the_check_date(tmp_path: Path) -> No
     for as_of in (date(2026, 11, 30), date(2031, 1, 1)):
         report = result_json(run_check(tmp_path / "sub", as_of, load_ruleset(), trust_roots=trusted))
         assert "D-ORA-12" not in signature_findings(report), as_of
+
+
+def _after_signing(data: bytes, how: str) -> bytes:
+    """An incremental update appended to the signed `data` that hides its signatures: `strip`
+    empties /AcroForm /Fields, `empty` removes each signature field's value, `rename` renames
+    each signature field."""
+    from pyhanko.pdf_utils import generic
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    form = writer.root["/AcroForm"]
+    if how == "strip":
+        form["/Fields"] = generic.ArrayObject()
+        writer.update_container(form)
+    else:
+        for ref in form["/Fields"]:
+            field = ref.get_object()
+            if how == "empty":
+                del field["/V"]
+            else:
+                field["/T"] = generic.TextStringObject(f"x_{field['/T']}")
+            writer.update_container(field)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("how", ["strip", "empty", "rename"])
+def test_signed_field_hidden_after_signing_is_a_modification_per_party(pki, tmp_path: Path, how: str) -> None:
+    root = pki["root"]
+    valid = sign(_page(), "sig_menage", signer_of(pki["valid"], root))
+    two = sign(valid, "sig_association", signer_of(pki["association"], root))
+    evidence = pdf_evidence(_after_signing(two, how), (root.der,), reception_moment(RECEIVED))
+    hidden = {s.field: s.problem for s in evidence.signatures if s.problem and s.signed}
+    assert set(hidden) >= {"sig_menage", "sig_association"}, evidence
+    assert all("modifié après signature" in p for p in hidden.values()), hidden
+    folder = tmp_path / "soumissions"
+    write_folder(folder, [Case("C90-masquee", _after_signing(two, how), "error", None,
+                               declared="menage|association")])
+    report = result_json(run_check(folder, AS_OF, load_ruleset(), trust_roots=(root.der,)))
+    found = signature_findings(report).get("C90-masquee", [])
+    errors = [f for f in found if f["severity"] == "error" and "modifié après signature" in f["message"]]
+    assert errors, found
+    assert all(any(f"« {field} »" in f["message"] for f in errors) for field in ("sig_menage", "sig_association"))

@@ -44,9 +44,10 @@ OCCUPANCY = OCCUPANCY_COLUMNS
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_FRENCH = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
-_PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # ASCII digits only: \d takes « ³ », « ٣ »
+_FRENCH = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
+_PERIOD = re.compile(r"[0-9]{4}(-(0[1-9]|1[0-2]))?")
+YEARS = range(1900, 2200)  # a date outside is a typing error (9999-12-31), and date arithmetic overflows
 _KINDS = {Measure.ASLL: {"GSL", "ASL", "acces", "maintien"}, Measure.AML: {"simple", "renforcee"}}
 # acces / maintien: the two kinds of the CeA's ASLLi (001 « La durée de la mesure »)
 _NEEDED = {Measure.ASLL: ("date_decision", "date_debut", "duree_mois"),
@@ -104,7 +105,7 @@ class Row:
         value = self.text(column)
         if value is None:
             return None
-        if not value.isdigit() or not low <= int(value) <= high:
+        if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
             self.error(column, f"« {_shown(value)} » : attendu un nombre entier de {low} à {high}")
             return None
         return int(value)
@@ -122,16 +123,18 @@ class Row:
 
 
 def parse_day(value: str) -> date | None:
-    """`AAAA-MM-JJ` or `JJ/MM/AAAA`, else None."""
+    """`AAAA-MM-JJ` or `JJ/MM/AAAA` in ASCII digits, year 1900 to 2199, else None."""
     iso, french = _ISO.fullmatch(value), _FRENCH.fullmatch(value)
     try:
         if iso:
-            return date(int(iso[1]), int(iso[2]), int(iso[3]))
-        if french:
-            return date(int(french[3]), int(french[2]), int(french[1]))
+            day = date(int(iso[1]), int(iso[2]), int(iso[3]))
+        elif french:
+            day = date(int(french[3]), int(french[2]), int(french[1]))
+        else:
+            return None
     except ValueError:
         return None
-    return None
+    return day if day.year in YEARS else None
 
 
 def _shown(value: str) -> str:
@@ -240,7 +243,9 @@ def _measures(path: Path, errors: list[InputError],
     renewals: list[tuple[Row, str]] = []
     known: set[str] | None = None
     for row in _required_file(path, MEASURES, errors, MEASURES_OPTIONAL):
-        known = (known or set()) | {row.cells["mesure_id"]}
+        if known is None:
+            known = set()
+        known.add(row.cells["mesure_id"])
         before = len(errors)
         _check_reference(row, reference, "territoire")
         record = _measure(row)

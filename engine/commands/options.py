@@ -81,12 +81,11 @@ def shown_warning(warning: ValidationWarning, root: Path) -> str:
 
 def parse_day(text: str) -> date:
     """`AAAA-MM-JJ` or `JJ/MM/AAAA` for --as-of style options."""
-    try:
-        if "/" in text:
-            day, month, year = text.split("/")
-            return date(int(year), int(month), int(day))
-        return date.fromisoformat(text)
-    except ValueError:
+    from engine.checker.registry import parse_day as parse_register_day
+
+    day = parse_register_day(text.strip())
+    if day is None:
         raise argparse.ArgumentTypeError(
-            f"date « {text} » invalide : attendu AAAA-MM-JJ ou JJ/MM/AAAA, par exemple 2026-11-22"
-        ) from None
+            f"date « {text} » invalide : attendu AAAA-MM-JJ ou JJ/MM/AAAA (années 1900 à 2199), "
+            "par exemple 2026-11-22")
+    return day

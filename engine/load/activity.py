@@ -31,7 +31,7 @@ from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
 from engine.model import Measure
 
-MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 POINTS_NEED_TYPE = (Measure.ASLL, Measure.AML)
 _OCCUPANCY_BY_NAME = {m.value: m for m in OCCUPANCY_MEASURES}
 
@@ -63,6 +63,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     occupancy: list[Occupancy] = []
     received: set[str] = set()
     scope = Scope(associations)
+    errors += folder_problems(folder)
     if (folder / "mesures.csv").is_file():
         rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS + HOUSEHOLD)
         measures += _measures(rows, scope)
@@ -103,6 +104,45 @@ def _with_attempts(measures: list[ActivityMeasure], rows: Iterable[Row]) -> list
             attempts[row.cells.get("mesure_id", "")] = attempts.get(row.cells.get("mesure_id", ""), 0) + 1
     return [dataclasses.replace(m, attempts=attempts.get(m.record.mesure_id, 0))
             if m.measure is Measure.DSF else m for m in measures]
+
+
+KNOWN_FILES = ("mesures.csv", "occupation.csv", "documents.csv", "evenements.csv", "paiements.csv")
+
+
+def folder_problems(folder: Path) -> list[InputError]:
+    """The activity folder's own problems: a file the engine reads that is not a regular file
+    inside the folder (directory, FIFO, device, link leading out), or a file whose name differs
+    from an expected one only by case (`Mesures.csv`, `Grille_activite_….XLSX`): it would be
+    silently absent and the money decided without it."""
+    import fnmatch
+    import os
+
+    problems: list[InputError] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as exc:
+        return [InputError(f"dossier d'activité illisible ({exc.strerror})", folder)]
+    inside = folder.resolve()
+    for name in names:
+        path = folder / name
+        expected = name in KNOWN_FILES or fnmatch.fnmatchcase(name, GRID_GLOB)
+        if not expected:
+            near = next((k for k in KNOWN_FILES if k.casefold() == name.casefold()), None)
+            if near is None and fnmatch.fnmatchcase(name.casefold(), GRID_GLOB.casefold()):
+                near = name.lower()
+            if near is not None:
+                problems.append(InputError(
+                    f"fichier « {_shown(name)} » mal nommé : attendu « {near} » (casse exacte) ; "
+                    "renommez-le, sinon il serait ignoré", path))
+            continue
+        if name not in KNOWN_FILES:  # a grid: its reader refuses what is not a regular file
+            continue
+        if path.is_symlink() and inside not in path.resolve().parents:
+            problems.append(InputError("lien symbolique qui sort du dossier d'activité : refusé", path))
+        elif not path.is_file():
+            kind = "est un dossier" if path.is_dir() else "n'est pas un fichier ordinaire (tube, périphérique…)"
+            problems.append(InputError(f"« {_shown(name)} » {kind} : un fichier est attendu", path))
+    return problems
 
 
 def _twice(path: Path, association: str, from_csv: set[str], grids: dict[str, Path],
@@ -249,7 +289,7 @@ def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
     association, housing, month, days = (cells["association"], cells["logement_id"], cells["mois"],
                                          cells["jours_occupes"])
     measure = _OCCUPANCY_BY_NAME.get(cells["dispositif"])
-    if (measure is None or not days.isdigit() or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
+    if (measure is None or not (days.isascii() and days.isdigit()) or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
             or (scope.associations is not None and association not in scope.associations)
             or scope.association not in (None, association) or scope.measure not in (None, measure)):
         return None

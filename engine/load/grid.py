@@ -106,11 +106,11 @@ def _open(path: Path, errors: list[InputError]):
         if size > MAX_GRID_BYTES:
             errors.append(InputError(f"grille trop grosse ({size} octets, au plus {MAX_GRID_BYTES})", path))
             return None
-        with zipfile.ZipFile(resolved) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-        if unzipped > MAX_UNZIPPED_BYTES:
-            errors.append(InputError(f"grille trop grosse une fois décompressée ({unzipped} octets, "
-                                     f"au plus {MAX_UNZIPPED_BYTES})", path))
+        from engine.load.xlsx_limits import xlsx_problem
+
+        problem = xlsx_problem(resolved, MAX_UNZIPPED_BYTES)
+        if problem is not None:
+            errors.append(InputError(problem, path))
             return None
         return load_workbook(resolved, read_only=True, data_only=False, keep_links=False)
     except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError) as exc:

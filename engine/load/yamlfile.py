@@ -12,6 +12,7 @@ Python reader takes the texts where the two read differently and reports every e
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -280,9 +281,27 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, where: JsonPath) -> Any:
         self._check_tag(node, _STR_TAG, where)
+        self._check_invisible(node, where)
         if node.style:  # quoted or block; plain is None (Python reader) or "" (libyaml)
             return node.value
         return resolve_plain(node.value)
+
+    def _check_invisible(self, node: yaml.ScalarNode, where: JsonPath) -> None:
+        """A value holding a control, format or lone surrogate character (often written as an
+        escape, « \\e », « \\u202E ») is refused: it would break an output (XML, UTF-8) or make a
+        name show as another one (bidi override U+202E, U+2066–2069, U+200E/F)."""
+        found = next((c for c in str(node.value) if c not in "\t\n\r" and
+                      unicodedata.category(c) in ("Cc", "Cf", "Cs")), None)
+        if found is None:
+            return
+        code = ord(found)
+        kind = {"Cc": "caractère de contrôle", "Cf": "caractère de mise en forme invisible",
+                "Cs": "demi-caractère UTF-16 isolé"}[unicodedata.category(found)]
+        if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069 or code in (0x200E, 0x200F, 0x061C):
+            kind = "caractère de direction d'écriture (bidi)"
+        raise InputError(f"caractère invisible U+{code:04X} ({kind}) : refusé, il pourrait faire "
+                         "lire un autre nom ou casser un document ; supprimez-le",
+                         self.path, node.start_mark.line + 1, dotted(where))
 
     def _check_tag(self, node: yaml.Node, expected: str, where: JsonPath) -> None:
         if node.tag != expected:
