@@ -442,7 +442,9 @@ def test_check_writes_the_reminder_letters_of_fsl_relances_to_download(site):
 
     client, conventions, output = site
     loaded = load_conventions(conventions).conventions
-    expected = letters(run_check(EXAMPLE, date(2026, 11, 22), load_ruleset()),
+    from engine.commands.check import conventions_reference
+    reference = conventions_reference(conventions, load_ruleset())
+    expected = letters(run_check(EXAMPLE, date(2026, 11, 22), load_ruleset(), reference=reference),
                        {a.slug: a.name for a in loaded.associations})
     assert expected
     token = _form(client.get(ACARLOGI).get_data(as_text=True))["csrf_token"]

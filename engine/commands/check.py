@@ -81,6 +81,7 @@ def check_submissions(args: argparse.Namespace, progress=None) -> CheckResult:
 def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
     """The associations and territories of the conventions, when they load and are those of the
     rules set's Département (the Alsace rules check another Département's register)."""
+    from engine.checker.convention_measures import held_measures
     from engine.checker.registry import Reference
     from engine.validation import load_conventions
 
@@ -94,12 +95,8 @@ def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
     if departement.name not in ruleset.territory:
         return None
     places = (*departement.territories, *departement.arrondissements)
-    held = {a.slug: frozenset(a.annex_numbers) | frozenset(
-                departement.rates[c].measure for allocation in a.allocations.values()
-                for line in allocation.lines for c, n in line.counts.items() if n and c in departement.rates)
-            for a in conventions.associations}
     return Reference(frozenset(a.slug for a in conventions.associations), frozenset(p.id for p in places),
-                     held)
+                     held_measures(conventions))
 
 
 def _check_targets(args: argparse.Namespace) -> None:
