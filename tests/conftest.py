@@ -31,3 +31,14 @@ def copy_pack_conventions(parent: Path) -> Path:
     for folder in ("commissions", "activite"):
         shutil.copytree(CONVENTIONS / folder, root / folder)
     return root
+
+
+def sirene_siret(index: int) -> str:
+    """A SIRET SIRENE could issue (both Luhn keys right), distinct for each `index` below 10 000:
+    SIREN 8123NNNN + key, NIC 0001 + key. Test data only, no real establishment is meant."""
+    from stdnum import luhn
+
+    siren = f"8123{index:04d}"
+    siren += luhn.calc_check_digit(siren)
+    nic = siren + "0001"
+    return nic + luhn.calc_check_digit(nic)
