@@ -14,6 +14,7 @@ import re
 from stdnum.fr import siren, siret
 
 _FOURTEEN_DIGITS = re.compile(r"[0-9]{14}")
+_WHERE = "recopiez-le depuis annuaire-entreprises.data.gouv.fr"
 
 
 def siret_problem(value: str) -> str | None:
@@ -22,8 +23,8 @@ def siret_problem(value: str) -> str | None:
         return f"SIRET « {value} » : 14 chiffres attendus, par exemple 73282932000074"
     if not siren.is_valid(value[:9]):
         return (f"SIRET {value} invalide : la clé du SIREN {value[:9]} (ses 9 premiers chiffres) est "
-                "fausse, SIRENE n'a pas pu l'attribuer ; recopiez-le depuis annuaire-entreprises.data.gouv.fr")
+                f"fausse, SIRENE n'a pas pu l'attribuer ; {_WHERE}")
     if not siret.is_valid(value):
         return (f"SIRET {value} invalide : sa clé de contrôle (14 chiffres) est fausse, SIRENE n'a pas "
-                "pu l'attribuer ; recopiez-le depuis annuaire-entreprises.data.gouv.fr")
+                f"pu l'attribuer ; {_WHERE}")
     return None
