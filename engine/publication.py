@@ -15,6 +15,7 @@ from engine.build import BuildOptions
 from engine.errors import InputError, InputErrors
 from engine.model import Conventions
 from engine.render.scdl_csv import ScdlRefused, scdl_file
+from engine.validata import ValidatorMissing
 
 
 def scdl_step(conventions: Conventions, year: int, stage: Path, options: BuildOptions) -> list[Path]:
@@ -25,6 +26,9 @@ def scdl_step(conventions: Conventions, year: int, stage: Path, options: BuildOp
         published = scdl_file(conventions, year)
     except ScdlRefused as refused:
         print(f"{refused.summary()} (détail : fsl scdl {year})", file=sys.stderr)
+        return []
+    except ValidatorMissing as exc:  # as without LibreOffice: the other documents are still written
+        print(f"fichier SCDL {year} non produit : {exc}", file=sys.stderr)
         return []
     except (InputError, InputErrors) as exc:
         print(f"fichier SCDL {year} non produit : {_first(exc)} (détail : fsl scdl {year})",

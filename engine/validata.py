@@ -13,11 +13,12 @@ import html
 import re
 from dataclasses import dataclass
 
-from engine.errors import InputError
+from engine.errors import InputError, RunError
 from engine.identifiers import siret_problem
 from engine.scdl import Origin, ScdlRow
 
 DISTRIBUTION = "validata-table"
+REQUIREMENT = "validata-table==0.12.5"
 ONE_OF_REQUIRED = "one-of-required"
 IDENTIFIERS = "identifiants"
 REQUIRED = {
@@ -26,6 +27,10 @@ REQUIRED = {
     for column in ("idAttribuant", "idServiceInstructeur")
 }
 _BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+class ValidatorMissing(RunError):
+    """validata-table is not installed: no file can be judged, so none is written (exit 3)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,13 @@ def judge(data: bytes, name: str, schema: dict, rows: list[ScdlRow]) -> Verdict:
     Validata's warnings are left out: they do not make a file invalid (its `valid` is « no error »)
     and, with this schema, they only note that `french-siret-value` is now spelt `siret`.
     """
-    from validata_core import resource_service, validation_service
-    from validata_core.domain.types import TypedException
+    try:
+        from validata_core import resource_service, validation_service
+        from validata_core.domain.types import TypedException
+    except ImportError:
+        raise ValidatorMissing(f"{DISTRIBUTION} (Validata, le validateur national) n'est pas installé : le "
+                       f"fichier SCDL ne peut pas être jugé ; installez-le par « make install » ou "
+                       f"« pip install --no-deps {REQUIREMENT} » (voir pyproject.toml)") from None
 
     try:
         resource = resource_service.from_file_content(name, data)

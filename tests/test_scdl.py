@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import socket
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -232,3 +233,19 @@ def test_build_step_says_in_one_line_why_not_then_writes_when_it_can(conventions
         assert list(stage.iterdir()) == []
     loaded = load_conventions(with_identifiers(conventions)).conventions
     assert scdl_step(loaded, 2026, stage, BuildOptions()) == [stage / "scdl_subventions_2026.csv"]
+
+
+def test_without_validata_nothing_is_judged_so_nothing_is_written(conventions, tmp_path, capsys,
+                                                                 monkeypatch):
+    monkeypatch.setitem(sys.modules, "validata_core", None)  # its import fails
+    root = with_identifiers(with_siret(conventions))
+    out = tmp_path / "out"
+    assert run_scdl(root, out) == 3
+    err = capsys.readouterr().err
+    assert "validata-table (Validata, le validateur national) n'est pas installé" in err
+    assert "pip install --no-deps validata-table==0.12.5" in err and "Traceback" not in err
+    assert not out.exists()
+    stage = tmp_path / "stage"
+    stage.mkdir()
+    assert scdl_step(load_conventions(root).conventions, 2026, stage, BuildOptions()) == []
+    assert capsys.readouterr().err.startswith("fichier SCDL 2026 non produit : validata-table")
