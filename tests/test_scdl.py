@@ -20,9 +20,14 @@ from engine.cli import main
 from engine.publication import scdl_step
 from engine.scdl import SCHEMA_PATH
 from engine.validation import load_conventions
-from tests.conftest import CONVENTIONS, sirene_siret
+from tests.conftest import (
+    CONVENTIONS,
+    TEST_SIRET,
+    assigned_siret,
+    with_identifiers,
+    with_siret,
+)
 
-TEST_SIRET = "73282932000074"  # both keys right (python-stdnum); not the Département's
 LA_POSTE_SIRET = "35600000049837"  # an establishment of La Poste: its digits add up to 45, no Luhn key
 VALIDATA_ONE_OF = ("Au moins l'une des colonnes 'idBeneficiaire' ou 'rnaBeneficiaire' doit comporter "
                    "une valeur")
@@ -44,29 +49,6 @@ def conventions(tmp_path: Path) -> Path:
     root = tmp_path / "conventions"
     shutil.copytree(CONVENTIONS, root)
     return root
-
-
-def with_siret(root: Path, siret: str = TEST_SIRET) -> Path:
-    path = root / "departement.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("\nservice: ", f'\nsiret: "{siret}"\nservice: ', 1), encoding="utf-8")
-    return root
-
-
-def with_identifiers(root: Path, acarlogi: str | None = None) -> Path:
-    """Each association given a SIRET SIRENE could issue (`acarlogi`'s instead, when given)."""
-    for path in sorted((root / "associations").glob("*.yaml")):
-        siret = acarlogi if path.stem == "acarlogi" and acarlogi else assigned_siret(root, path.stem)
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("\nnom: ", f'\nidentifiants: {{siret: "{siret}"}}\nnom: ', 1),
-                        encoding="utf-8")
-    return root
-
-
-def assigned_siret(root: Path, slug: str) -> str:
-    """The SIRET `with_identifiers` gives the association `slug`."""
-    names = sorted(p.stem for p in (root / "associations").glob("*.yaml"))
-    return sirene_siret(names.index(slug) + 1)
 
 
 def run_scdl(root: Path, out: Path) -> int:
