@@ -4,7 +4,7 @@ Décret n° 2017-779 and arrêté du 17 novembre 2017: a collectivité publishes
 each subsidy agreement in the national format (schemas/scdl-subventions-2.1.1.json). Each value
 comes from the data (departement.yaml, the association's YAML, commissions/YEAR.yaml, the year's
 financial table) or from templates/scdl/subventions.yaml, and each keeps its origin so that a
-value the schema refuses is reported as the file and field to correct.
+value Validata refuses (engine/validata.py) is reported as the file and field to correct.
 """
 
 from __future__ import annotations
