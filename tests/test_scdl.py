@@ -231,3 +231,16 @@ def test_without_validata_nothing_is_judged_so_nothing_is_written(conventions, t
     stage.mkdir()
     assert scdl_step(load_conventions(root).conventions, 2026, stage, BuildOptions()) == []
     assert capsys.readouterr().err.startswith("fichier SCDL 2026 non produit : validata-table")
+
+
+def test_each_beneficiary_validata_refuses_is_an_open_point_of_fsl_points_on_the_same_line(conventions):
+    from engine.open_points import open_points
+    from engine.render.scdl_csv import ScdlRefused, scdl_file
+
+    loaded = load_conventions(with_siret(conventions)).conventions
+    with pytest.raises(ScdlRefused) as refused:
+        scdl_file(loaded, 2026)
+    located = {(e.path, e.line) for e in refused.value.errors if e.field == "identifiants"}
+    points = {(p.path, p.line) for p in open_points(loaded, 2026) if p.field == "identifiants"}
+    assert len(located) == 27 and located == points
+    assert refused.value.verdict.errors == 27
