@@ -34,20 +34,12 @@ class ValidatorMissing(RunError):
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One error of Validata's report (its JSON form: the Validata API's), located on the data."""
-
-    error: InputError
-    validata: str
-    """Validata's title and message, as it printed them."""
-
-
-@dataclass(frozen=True)
 class Verdict:
-    """What Validata said of the file: its error count and each error located on the data."""
+    """What Validata said of the file: its error count and each error (its report's JSON form, as
+    the Validata API gives it) located on the data, its title and message in the text."""
 
     errors: int
-    findings: tuple[Finding, ...]
+    located: tuple[InputError, ...]
     version: str
 
     @property
@@ -80,18 +72,18 @@ def judge(data: bytes, name: str, schema: dict, rows: list[ScdlRow]) -> Verdict:
         report = validation_service.validate_resource(resource, schema)
     except TypedException as exc:
         error = InputError(f"fichier SCDL illisible pour Validata : {exc}", name)
-        return Verdict(1, (Finding(error, str(exc)),), validata_version())
+        return Verdict(1, (error,), validata_version())
     errors = report.to_dict()["errors"]
     limits = {f["name"]: f.get("constraints", {}).get("maxLength") for f in schema["fields"]}
-    findings = tuple(_finding(e, name, rows, limits) for e in errors)
-    return Verdict(len(errors), findings, validata_version())
+    located = tuple(_located(e, name, rows, limits) for e in errors)
+    return Verdict(len(errors), located, validata_version())
 
 
-def _finding(error: dict, name: str, rows: list[ScdlRow], limits: dict[str, int | None]) -> Finding:
+def _located(error: dict, name: str, rows: list[ScdlRow], limits: dict[str, int | None]) -> InputError:
     said = _said(error)
     row_number, column = error.get("rowNumber"), error.get("fieldName")
     if row_number is None or not 2 <= row_number <= len(rows) + 1:
-        return Finding(InputError(f"fichier SCDL refusé — Validata : « {said} »", name), said)
+        return InputError(f"fichier SCDL refusé — Validata : « {said} »", name)
     row = rows[row_number - 2]
     if column is None and error["type"] == ONE_OF_REQUIRED:
         association = row.association  # the line `fsl points` gives for the same missing identifier
@@ -99,14 +91,13 @@ def _finding(error: dict, name: str, rows: list[ScdlRow], limits: dict[str, int 
         reason = ("ni SIRET ni numéro RNA : ajoutez identifiants.siret (14 chiffres, du répertoire "
                   "SIRENE) ou identifiants.rna (W et 9 chiffres)")
     elif column is None:
-        return Finding(InputError(f"ligne {row_number} du fichier SCDL ({row.association.slug}) "
-                                  f"refusée — Validata : « {said} »", row.association.path), said)
+        return InputError(f"ligne {row_number} du fichier SCDL ({row.association.slug}) refusée — "
+                          f"Validata : « {said} »", row.association.path)
     else:
         origin = row.origins.get(column, Origin(row.association.path, column))
         value = row.values.get(column, "")
         reason = f"colonne SCDL {column} : {_reason(column, value, limits.get(column))}"
-    located = InputError(f"{reason} — Validata : « {said} »", origin.path, origin.line, origin.field)
-    return Finding(located, said)
+    return InputError(f"{reason} — Validata : « {said} »", origin.path, origin.line, origin.field)
 
 
 def _said(error: dict) -> str:

@@ -65,7 +65,7 @@ def scdl_file(conventions: Conventions, year: int) -> ScdlFile:
     data = scdl_csv(rows, field_names(schema))
     verdict = judge(data, name, schema, rows)
     if not verdict.valid:
-        errors = _unique([_with_line(f.error) for f in verdict.findings])
+        errors = _unique([_with_line(e) for e in verdict.located])
         raise ScdlRefused(errors, year, verdict, len(rows))
     described = f"« {schema['name']} » {schema['version']}"
     return ScdlFile(name, data, len(rows), tuple(scdl_warnings(rows)), verdict, described)
