@@ -90,6 +90,22 @@ def _departement_problems(dep: Departement, doc: YamlDocument) -> Iterator[Probl
             yield _error(doc, where, f"la période {period.year} sort de la durée de la convention")
         yield from _missing_rates(dep, doc, period)
     yield from _siret(doc, ("siret",), dep.siret)
+    yield from _delegation_problems(dep, doc)
+
+
+def _delegation_problems(dep: Departement, doc: YamlDocument) -> Iterator[Problem]:
+    """The delegation the amendment cites is the signatory's, and its dates are in order."""
+    delegation = dep.delegation
+    if delegation is None:
+        return
+    if delegation.name != dep.signatory.name:
+        yield _error(doc, ("delegation", "nom"), f"« {delegation.name} » : la délégation doit être celle du "
+                     f"signataire des avenants (signataire.nom « {dep.signatory.name} »)")
+    if delegation.title != dep.signatory.title:
+        yield _error(doc, ("delegation", "qualite"), f"« {delegation.title} » : qualité différente de "
+                     f"signataire.qualite (« {dep.signatory.title} »)")
+    if delegation.until is not None and delegation.until < delegation.since:
+        yield _error(doc, ("delegation", "jusqu_a"), "la délégation finit avant de commencer (depuis)")
 
 
 def _siret(doc: YamlDocument, path: JsonPath, value: str | None) -> Iterator[Problem]:

@@ -61,6 +61,11 @@ def confirmed_copy(target: Path) -> Path:
         text += (f'adresse: "{index + 1} rue de la Paix, 62000 Arras"\n'
                  f'identifiants: {{siret: "{sirene_siret(index + 1)}"}}\n')
         path.write_text(text, encoding="utf-8")
+    departement = target / "departement.yaml"
+    departement.write_text(departement.read_text(encoding="utf-8") + (
+        "delegation:\n  nom: Sabine DESPIERRE\n  qualite: La Directrice des politiques d'inclusion durable\n"
+        "  arrete: \"n°2026-DPID-07\"\n  depuis: 2026-03-01\n  source: \"arrêté (exemple de test)\"\n"),
+        encoding="utf-8")
     return target
 
 
