@@ -1,4 +1,5 @@
-"""Read the activity register of a folder: `mesures.csv` + `occupation.csv` and/or filled grids.
+"""Read the activity register of a folder: `mesures.csv` + `occupation.csv` and/or filled grids,
+and the payments already made (`paiements.csv`).
 
 One loader for both sources: every row, from a CSV line or a grid row, goes through the same
 checks (those of the submissions register, `engine.checker.registry`, plus the activity columns)
@@ -29,6 +30,7 @@ from engine.calendar import days_in_month
 from engine.checker.registry import _ID, _SLUG, EVENTS, HOUSEHOLD, MEASURES, Row, _measure, _shown, read_rows
 from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
+from engine.load.payments import PAYMENTS_FILE, read_payments
 from engine.model import Measure
 
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
@@ -71,6 +73,8 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
         measures = _with_attempts(measures, read_rows(folder / "evenements.csv", EVENTS, errors))
     if (folder / "occupation.csv").is_file():
         occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors), scope)
+    payments = read_payments(folder / PAYMENTS_FILE, errors, associations, year) \
+        if (folder / PAYMENTS_FILE).is_file() else []
     received |= {m.association for m in measures} | {o.association for o in occupancy}
     from_csv, grids = set(received), {}
     for path in sorted(folder.glob(GRID_GLOB)):
@@ -92,7 +96,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     errors += _duplicates(measures, occupancy)
     if errors:
         raise InputErrors(errors)
-    return Register(tuple(measures), tuple(occupancy), frozenset(received))
+    return Register(tuple(measures), tuple(occupancy), frozenset(received), tuple(payments))
 
 
 def _with_attempts(measures: list[ActivityMeasure], rows: Iterable[Row]) -> list[ActivityMeasure]:
