@@ -18,6 +18,7 @@ cannot be asked (issue 18).
 from __future__ import annotations
 
 import calendar as stdlib_calendar
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -81,6 +82,8 @@ class Realised:
     maximum: Decimal
     counted: Decimal
     unpaid: tuple[str, ...] = ()  # acts of the register the deliberation does not pay, each with why
+    rate: Decimal | None = None  # the rate applied (amount = quantity × rate / per), for the letters
+    per: int = 1
 
 
 @dataclass(frozen=True)
@@ -184,8 +187,7 @@ def _capped(realised: Realised, rules: SettlementRules) -> Realised:
         counted = min(realised.amount, realised.maximum)
     else:
         counted = realised.amount
-    return Realised(realised.group, realised.quantity, realised.unit, realised.amount,
-                    realised.maximum, counted, realised.unpaid)
+    return dataclasses.replace(realised, counted=counted)
 
 
 def realised_amounts(register: Register, dep: Departement, period: Period, rules: SettlementRules,
@@ -210,7 +212,7 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
         if quantity or maximum or unpaid.get(group):
             value = _rate(dep, rate, period)
             out.append(Realised(group, Decimal(quantity), unit, to_cent(quantity * value / divisor),
-                                maximum, ZERO, unpaid.get(group, ())))
+                                maximum, ZERO, unpaid.get(group, ()), value, divisor))
     return tuple(out)
 
 
