@@ -128,7 +128,7 @@ def test_refund_letters_carry_address_motivation_clause_titre_and_recourse(tmp_p
         assert "PROJET" not in text
     assert "présenter vos observations écrites" in prior and "15 jours à compter de la réception" in prior
     assert "L.121-1 et L.122-1" in prior and "Voies et délais de recours" not in prior
-    assert "Par lettre du 1 février 2027 (référence SPSLH/FSL/SOLDE/2026/01-P)" in decision
+    assert "Par lettre du 1er février 2027 (référence SPSLH/FSL/SOLDE/2026/01-P)" in decision
     assert "délai expiré le 16 février 2027" in decision
     assert "Un titre de recettes de 5 526,50 € sera émis" in decision and "le Président du Conseil départemental, ordonnateur" in decision
     assert "auprès du Payeur départemental du Pas-de-Calais, à réception de ce titre" in decision and "et non avant" in decision

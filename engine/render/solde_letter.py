@@ -157,7 +157,9 @@ def percent(value: Decimal, decimals: int) -> str:
 
 
 def french_date(day: date) -> str:
-    return format_date(day, "d MMMM y", locale="fr_FR")
+    """`26 mai 2026`, `1er février 2027` (the first of a month is written « 1er »)."""
+    text = format_date(day, "d MMMM y", locale="fr_FR")
+    return "1er" + text[1:] if day.day == 1 else text
 
 
 def _day(day: date | None) -> str:
