@@ -91,8 +91,8 @@ NO_DELIBERATION = ("la délibération autorisant l'avenant {year} est inconnue "
 TOO_EARLY = "le délai laissé pour les observations court jusqu'au {until:%d/%m/%Y} inclus"
 
 
-def letters_for(settlements: tuple[Settlement, ...], year: int, signed: Collection[str],
-                dates: LetterDates, rules: LetterRules, deliberation_known: bool = True) -> tuple[Letter, ...]:
+def letters_for(settlements: tuple[Settlement, ...], year: int, signed: Collection[str], dates: LetterDates,
+                rules: LetterRules, deliberation_known: bool = True) -> tuple[Letter, ...]:
     """Every letter of the year, in the table's order (a refund: the lettre préalable, then the decision)."""
     out: list[Letter] = []
     for number, s in enumerate(settlements, start=1):

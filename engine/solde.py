@@ -88,8 +88,11 @@ def amendment_signatures(folder: Path, year: int) -> dict[str, date]:
     return signed
 
 
+UNDATED = LetterDates()
+
+
 def solde_step(conventions: Conventions, result: YearSettlement, stage: Path, pdf: bool,
-               dates: LetterDates = LetterDates()) -> list[Path]:
+               dates: LetterDates = UNDATED) -> list[Path]:
     """`solde_YEAR.json`, `solde_YEAR.xlsx` and the letters `lettres_solde/solde_YEAR_<slug>.docx`
     (`…_prealable.docx` before a refund decision), and their PDF."""
     year = result.year

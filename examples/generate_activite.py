@@ -213,7 +213,8 @@ def pay_advance(plan: Plan, block, rank: int, signed: date) -> Decimal | None:
     for index, amount in enumerate(parts):
         day = date(signed.year, signed.month + 1, 3 + 7 * index)
         shown = f"{amount:.2f}" if rank % 2 == 0 else f"{amount:.2f}".replace(".", ",")
-        plan.payments.append([block.association.slug, day.isoformat(), shown, f"{YEAR}-M{rank + 1:02d}{index + 1}"])
+        mandate = f"{YEAR}-M{rank + 1:02d}{index + 1}"
+        plan.payments.append([block.association.slug, day.isoformat(), shown, mandate])
     return advance
 
 

@@ -23,7 +23,11 @@ D = Decimal
 ASLL = Realised("asll", D(840), "points × mois", D("72198.00"), D("103140.00"), D("72198.00"), (), D("85.95"))
 
 
-def settlement(paid=None, refund=None, balance=D("0.00"), status=Status.CALCULE, total=D("98511.00"),
+ZERO, REALISED = D("0.00"), D("98511.00")
+UNDATED = LetterDates()
+
+
+def settlement(paid=None, refund=None, balance=ZERO, status=Status.CALCULE, total=REALISED,
                slug="acarlogi", estimated=False) -> Settlement:
     if status is Status.GRILLE_ABSENTE:
         return Settlement(slug, status, D("148625.00"), D("104037.50"), estimated, paid=paid)
@@ -70,7 +74,8 @@ def test_letters_are_projet_while_the_amendment_is_not_recorded_signed(rules):
 
 
 def test_no_grid_gives_a_formal_notice(rules):
-    letters = letters_for((settlement(status=Status.GRILLE_ABSENTE),), 2026, {"acarlogi"}, LetterDates(), rules)
+    absent = settlement(status=Status.GRILLE_ABSENTE)
+    letters = letters_for((absent,), 2026, {"acarlogi"}, LetterDates(), rules)
     assert kinds(letters) == [LetterKind.MISE_EN_DEMEURE] and letters[0].reference.endswith("-M")
 
 
@@ -85,20 +90,23 @@ def test_a_balance_below_the_maximum_is_a_reduced_decision(rules):
 def data(rules):
     conventions = load_conventions(CONVENTIONS).conventions
     deliberation, _ = deliberation_text(CONVENTIONS, 2026)
-    return conventions, LetterData(conventions.departement, {a.slug: a for a in conventions.associations}, 2026,
+    associations = {a.slug: a for a in conventions.associations}
+    return conventions, LetterData(conventions.departement, associations, 2026,
                                    load_settlement_rules(CONVENTIONS), rules, deliberation, LetterDates())
 
 
-def render(tmp_path, data, settlements, signed=("acarlogi",), dates=LetterDates(), address=None):
+def render(tmp_path, data, settlements, signed=("acarlogi",), dates=UNDATED, address=None):
     conventions, letter_data = data
     associations = dict(letter_data.associations)
     if address:
-        associations["acarlogi"] = dataclasses.replace(
-            associations["acarlogi"], address=address, representative=Signatory("La Présidente", "Marie DUPONT"))
+        president = Signatory("La Présidente", "Marie DUPONT")
+        associations["acarlogi"] = dataclasses.replace(associations["acarlogi"], address=address,
+                                                       representative=president)
     letter_data = dataclasses.replace(letter_data, associations=associations, dates=dates)
     letters = letters_for(settlements, 2026, set(signed), dates, letter_data.letter_rules)
     write_letters(letter_data, letters, tmp_path)
-    return {letter.kind: _text(tmp_path / letter_filename(2026, "acarlogi", letter.kind)) for letter in letters}
+    return {letter.kind: _text(tmp_path / letter_filename(2026, "acarlogi", letter.kind))
+            for letter in letters}
 
 
 def _text(path) -> str:
@@ -108,9 +116,9 @@ def _text(path) -> str:
     return "\n".join(parts).replace("\u202f", " ").replace("\xa0", " ").replace("\u2011", "-")
 
 
-RECOURSE = ("Voies et délais de recours", "recours gracieux", "Président du Conseil départemental du Pas-de-Calais",
-            "tribunal administratif de Lille", "2 mois à compter de sa notification", "Télérecours citoyens",
-            "www.telerecours.fr")
+RECOURSE = ("Voies et délais de recours", "recours gracieux",
+            "Président du Conseil départemental du Pas-de-Calais", "tribunal administratif de Lille",
+            "2 mois à compter de sa notification", "Télérecours citoyens", "www.telerecours.fr")
 
 
 def test_refund_letters_carry_address_motivation_clause_titre_and_recourse(tmp_path, data):
@@ -119,7 +127,8 @@ def test_refund_letters_carry_address_motivation_clause_titre_and_recourse(tmp_p
                    address="12 rue de la Paix, 62300 Lens")
     prior, decision = texts[LetterKind.PREALABLE], texts[LetterKind.REVERSEMENT]
     for text in (prior, decision):
-        assert "12 rue de la Paix, 62300 Lens" in text and "À l'attention de La Présidente Marie DUPONT" in text
+        assert "12 rue de la Paix, 62300 Lens" in text
+        assert "À l'attention de La Présidente Marie DUPONT" in text
         assert "adresse à compléter" not in text and "Arras, le 20 février 2027" in text
         assert "Affaire suivie par : Service des Politiques Sociales du Logement et de l'Habitat" in text
         assert "840 points × mois × 85,95 €" in text and "72 198,00 €" in text  # counts × rate = amount
@@ -130,8 +139,10 @@ def test_refund_letters_carry_address_motivation_clause_titre_and_recourse(tmp_p
     assert "L.121-1 et L.122-1" in prior and "Voies et délais de recours" not in prior
     assert "Par lettre du 1er février 2027 (référence SPSLH/FSL/SOLDE/2026/01-P)" in decision
     assert "délai expiré le 16 février 2027" in decision
-    assert "Un titre de recettes de 5 526,50 € sera émis" in decision and "le Président du Conseil départemental, ordonnateur" in decision
-    assert "auprès du Payeur départemental du Pas-de-Calais, à réception de ce titre" in decision and "et non avant" in decision
+    assert "Un titre de recettes de 5 526,50 € sera émis" in decision
+    assert "le Président du Conseil départemental, ordonnateur" in decision
+    assert "auprès du Payeur départemental du Pas-de-Calais, à réception de ce titre" in decision
+    assert "et non avant" in decision
     assert all(words in decision for words in RECOURSE)
 
 
@@ -154,14 +165,16 @@ def test_without_payment_the_letter_says_what_is_missing_and_asks_no_refund(tmp_
 def test_no_grid_letter_is_a_formal_notice_with_its_delay(tmp_path, data):
     text = render(tmp_path, data, (settlement(status=Status.GRILLE_ABSENTE),))[LetterKind.MISE_EN_DEMEURE]
     assert "Je vous mets donc en demeure de transmettre votre grille d'activité 2026" in text
-    assert "dans un délai de 15 jours à compter de la réception" in text and "1er février de l'année N + 1" in text
+    assert "dans un délai de 15 jours à compter de la réception" in text
+    assert "1er février de l'année N + 1" in text
     assert "Réalisé en 2026" not in text  # no table: nothing was computed
 
 
 def test_projet_marker_while_the_amendment_is_unsigned(tmp_path, data):
     s = settlement(paid=D("104037.50"), balance=D("44587.50"), refund=D("0.00"), total=D("148625.00"))
     text = render(tmp_path, data, (s,), signed=())[LetterKind.SOLDE]
-    assert "PROJET" in text and "l'avenant 2026 sur lequel elle repose n'est pas enregistré comme signé" in text
+    assert "PROJET" in text
+    assert "l'avenant 2026 sur lequel elle repose n'est pas enregistré comme signé" in text
     signed = render(tmp_path, data, (s,))[LetterKind.SOLDE]
     assert "PROJET" not in signed
 

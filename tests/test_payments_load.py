@@ -42,7 +42,8 @@ def test_payments_read_as_decimals_in_both_spellings(tmp_path, expected):
     path = folder(tmp_path, ["acarlogi;2026-07-03;50 000,00;2026-M1", "acarlogi;10/07/2026;54037.5;2026-M2",
                              "audasse;2026-07-03;1\u00a0000;2026-M3"])
     register = load_activity(path, expected, 2026)
-    assert [p.amount for p in register.payments] == [Decimal("50000.00"), Decimal("54037.50"), Decimal("1000.00")]
+    amounts = [Decimal("50000.00"), Decimal("54037.50"), Decimal("1000.00")]
+    assert [p.amount for p in register.payments] == amounts
     assert register.paid() == {"acarlogi": Decimal("104037.50"), "audasse": Decimal("1000.00")}
     assert register.received == {"acarlogi"}  # a payment is not activity: audasse sent no grid
     assert register.payments[1].where.endswith("paiements.csv:3")

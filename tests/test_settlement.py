@@ -126,9 +126,11 @@ def test_payments_are_summed_per_association_and_strangers_refused(world):
     pay = (Payment("acarlogi", date(2026, 7, 3), Decimal("50000.00"), "M1", "p:2"),
            Payment("acarlogi", date(2026, 7, 10), Decimal("54037.50"), "M2", "p:3"))
     reg = dataclasses.replace(_acarlogi_year(), payments=pay)
-    s = next(x for x in settle_year(table, reg, conventions.departement, rules) if x.association == "acarlogi")
+    s = next(x for x in settle_year(table, reg, conventions.departement, rules)
+             if x.association == "acarlogi")
     assert (s.paid, s.refund) == (Decimal("104037.50"), Decimal("5526.50"))
-    stranger = dataclasses.replace(reg, payments=(Payment("inconnue", date(2026, 7, 3), Decimal("1.00"), "M", "p:2"),))
+    unknown = Payment("inconnue", date(2026, 7, 3), Decimal("1.00"), "M", "p:2")
+    stranger = dataclasses.replace(reg, payments=(unknown,))
     with pytest.raises(Exception, match="sans subvention"):
         settle_year(table, stranger, conventions.departement, rules)
 

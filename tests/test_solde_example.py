@@ -104,9 +104,11 @@ def test_xlsx_carries_the_json_figures(solde, written):
     names = _names()
     for a in solde["associations"]:
         row = by_name[names[a["association"]]]
-        assert _cents(row["Subvention"]) == a["subvention"] and _cents(row["Avance due (70 %)"]) == a["avance"]
+        assert _cents(row["Subvention"]) == a["subvention"]
+        assert _cents(row["Avance due (70 %)"]) == a["avance"]
         if a["avance_versee"] is None:
-            assert row["Avance versée"] is None and row["Position calculée sur"] == "avance due, versement non enregistré"
+            assert row["Avance versée"] is None
+            assert row["Position calculée sur"] == "avance due, versement non enregistré"
         else:
             assert _cents(row["Avance versée"]) == a["avance_versee"]
         if a["statut"] == "calcule":
@@ -150,7 +152,8 @@ def test_letters_carry_the_same_figures_and_say_projet_when_estimated_or_unsigne
         text = _plain(_docx_text(written / "lettres_solde" / f"solde_2026_{a['association']}.docx"))
         plain = text
         assert "Sabine DESPIERRE" in text and "70 % dans le mois qui suit la signature" in plain
-        assert "adresse à compléter" in text and "Affaire suivie par" in text and "SPSLH/FSL/SOLDE/2026/" in text
+        assert "adresse à compléter" in text and "Affaire suivie par" in text
+        assert "SPSLH/FSL/SOLDE/2026/" in text
         assert "n°2026-173 de la Commission permanente du 26 mai 2026" in text
         refund = Decimal(a["remboursement"] or 0) > 0  # no --prealable: the decision waits for the delay
         assert ("PROJET" in text) == (a["association"] in ESTIMATED_2026 or a["association"] not in signed
@@ -161,10 +164,12 @@ def test_letters_carry_the_same_figures_and_say_projet_when_estimated_or_unsigne
             continue
         assert _plain(format_eur(Decimal(a["realise"]["total"]))) in text
         if a["versement"] == "non_enregistre":
-            assert "avance due, versement non enregistré" in text and "aucun reversement ne vous est demandé" in text
+            assert "avance due, versement non enregistré" in text
+            assert "aucun reversement ne vous est demandé" in text
             assert "Voies et délais de recours" not in text and "Montant à reverser" not in text
         elif Decimal(a["remboursement"]) > 0:
-            assert "Décision de reversement" in text and _plain(format_eur(Decimal(a["remboursement"]))) in text
+            assert "Décision de reversement" in text
+            assert _plain(format_eur(Decimal(a["remboursement"]))) in text
             assert "Voies et délais de recours" in text and "titre de recettes" in text
         else:
             assert "Notification du solde" in text and _plain(format_eur(Decimal(a["solde"]))) in text

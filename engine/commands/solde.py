@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     target = out_dir(args)
     with staged(target) as stage:
-        written = solde_step(loaded.conventions, result, stage, args.pdf, LetterDates(args.date, args.prealable))
+        dates = LetterDates(args.date, args.prealable)
+        written = solde_step(loaded.conventions, result, stage, args.pdf, dates)
     print(f"{len(written)} fichier(s) écrits dans {target} (solde_{args.year}.xlsx, lettres)")
     return 0

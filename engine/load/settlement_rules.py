@@ -20,7 +20,8 @@ def load_settlement_rules(conventions_root: Path) -> SettlementRules:
     validate_document(doc, "solde")
     data = doc.data
     points = {Measure(k): frozen_mapping(v) for k, v in data["points"].items() if k != "source"}
-    sources = {key: value["source"] for key, value in data.items() if isinstance(value, dict) and "source" in value}
+    sources = {key: value["source"] for key, value in data.items()
+               if isinstance(value, dict) and "source" in value}
     return SettlementRules(
         month_count=MonthCount(data["mois_compte"]["valeur"]),
         points=frozen_mapping(points),
@@ -52,5 +53,6 @@ def load_letter_rules(conventions_root: Path) -> LetterRules:
         gracious_authority=appeal["gracieux"], telerecours=appeal["telerecours"],
         authorising_officer=title["ordonnateur"], accountant=title["comptable"],
         grid_due=data["grille"]["echeance"],
-        sources=frozen_mapping({key: value["source"] for key, value in data.items() if isinstance(value, dict)}),
+        sources=frozen_mapping({key: value["source"] for key, value in data.items()
+                                if isinstance(value, dict)}),
     )

@@ -137,7 +137,8 @@ def _letter_rules(lr: LetterRules) -> dict:
 
 def _mandates(payments: list[Payment]) -> str:
     """« mandat 2026-M011 du 3 juillet 2026 » (one per payment, in the file's order)."""
-    return " ; ".join(f"mandat {p.mandate} du {french_date(p.day)} : {format_eur(p.amount)}" for p in payments)
+    return " ; ".join(f"mandat {p.mandate} du {french_date(p.day)} : {format_eur(p.amount)}"
+                      for p in payments)
 
 
 def _line(r: Realised) -> dict:
