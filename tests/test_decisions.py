@@ -129,12 +129,13 @@ def test_refund_letters_carry_address_motivation_clause_titre_and_recourse(tmp_p
     for text in (prior, decision):
         assert "12 rue de la Paix, 62300 Lens" in text
         assert "À l'attention de La Présidente Marie DUPONT" in text
-        assert "adresse à compléter" not in text and "Arras, le 20 février 2027" in text
+        assert "adresse à compléter" not in text
         assert "Affaire suivie par : Service des Politiques Sociales du Logement et de l'Habitat" in text
         assert "840 points × mois × 85,95 €" in text and "72 198,00 €" in text  # counts × rate = amount
         assert "n°2026-173 de la Commission permanente du 26 mai 2026" in text
         assert "70 % dans le mois qui suit la signature" in text and "5 526,50 €" in text
         assert "PROJET" not in text
+    assert "Arras, le 1er février 2027" in prior and "Arras, le 20 février 2027" in decision
     assert "présenter vos observations écrites" in prior and "15 jours à compter de la réception" in prior
     assert "L.121-1 et L.122-1" in prior and "Voies et délais de recours" not in prior
     assert "Par lettre du 1er février 2027 (référence SPSLH/FSL/SOLDE/2026/01-P)" in decision

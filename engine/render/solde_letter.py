@@ -89,13 +89,20 @@ def letter_context(data: LetterData, letter: Letter) -> dict:
         "annee": data.year, "genre": letter.kind.value, "objet": OBJECTS[letter.kind],
         "decision": letter.decision, "reduit": letter.reduced,
         "reference": letter.reference, "reference_prealable": letter.prior_reference or "",
-        "contact": dep.service, "date_lettre": _day(data.dates.letters_on),
+        "contact": dep.service, "date_lettre": _day(_dated(data.dates, letter.kind)),
         "prealable": _day(data.dates.prior_sent),
         "fin_observations": (f" (délai expiré le {french_date(letter.observations_until)})"
                              if letter.observations_until else ""),
         "projet": list(letter.draft), "deliberation": data.deliberation, "clause": rules.clause,
         **_figures(data, s), **_letter_rules(data.letter_rules),
     }
+
+
+def _dated(dates: LetterDates, kind: LetterKind) -> date | None:
+    """A lettre préalable already sent bears the day it was sent (the decision cites it)."""
+    if kind is LetterKind.PREALABLE and dates.prior_sent is not None:
+        return dates.prior_sent
+    return dates.letters_on
 
 
 def _addressee(association: Association) -> dict:
