@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from engine.errors import one_line, quoted_path
 from engine.model import Association, Conventions
 
 
@@ -50,9 +51,10 @@ class OpenPoint:
     """For an estimate: the year of the allocation (the table and the pack print only that year)."""
 
     def __str__(self) -> str:
+        where, field, message = quoted_path(self.path), one_line(self.field), one_line(self.message)
         if self.kind in PLAIN_FIRST:
-            return f"{self.message} — {self.path}:{self.line or 0}: {self.field}"
-        return f"{self.path}:{self.line or 0}: {self.field}: {self.message}"
+            return f"{message} — {where}:{self.line or 0}: {field}"
+        return f"{where}:{self.line or 0}: {field}: {message}"
 
     def located(self, root: str) -> str:
         """As `__str__`, with the path relative to the conventions folder (what a document prints)."""
@@ -61,9 +63,10 @@ class OpenPoint:
             path = path.relative_to(root)
         except ValueError:
             pass
+        where, field, message = quoted_path(path.as_posix()), one_line(self.field), one_line(self.message)
         if self.kind in PLAIN_FIRST:
-            return f"{self.message} — {path.as_posix()}:{self.line or 0}: {self.field}"
-        return f"{path.as_posix()}:{self.line or 0}: {self.field}: {self.message}"
+            return f"{message} — {where}:{self.line or 0}: {field}"
+        return f"{where}:{self.line or 0}: {field}: {message}"
 
 
 def open_points(conventions: Conventions, year: int) -> tuple[OpenPoint, ...]:

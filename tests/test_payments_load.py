@@ -13,7 +13,7 @@ from engine.finance import build_table
 from engine.grid import sheets_for
 from engine.load.activity import load_activity
 from engine.validation import load_conventions
-from tests.conftest import CONVENTIONS
+from tests.conftest import CONVENTIONS, ROOT
 
 HEADER = "association;date;montant;mandat"
 MEASURE = ("mesure_id;association;dispositif;type;territoire;date_decision;date_debut;duree_mois;"
@@ -26,8 +26,12 @@ def expected():
     return {b.association.slug: sheets_for(b.amounts) for b in build_table(conventions, 2026).blocks}
 
 
+OCCUPANCY = "association;dispositif;logement_id;mois;jours_occupes\n"
+
+
 def folder(tmp_path: Path, lines: list[str], header: str = HEADER) -> Path:
     (tmp_path / "mesures.csv").write_text(MEASURE, encoding="utf-8")
+    (tmp_path / "occupation.csv").write_text(OCCUPANCY, encoding="utf-8")
     (tmp_path / "paiements.csv").write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     return tmp_path
 
@@ -51,7 +55,16 @@ def test_payments_read_as_decimals_in_both_spellings(tmp_path, expected):
 
 def test_no_paiements_csv_means_no_payment_recorded(tmp_path, expected):
     (tmp_path / "mesures.csv").write_text(MEASURE, encoding="utf-8")
+    (tmp_path / "occupation.csv").write_text(OCCUPANCY, encoding="utf-8")
     assert load_activity(tmp_path, expected, 2026).payments == ()
+
+
+def test_payments_beside_grids_alone_do_not_make_a_csv_register(tmp_path, expected):
+    grid = ROOT / "examples" / "activite-2026" / "grille_activite_2026_4-aj.xlsx"
+    (tmp_path / grid.name).write_bytes(grid.read_bytes())
+    (tmp_path / "paiements.csv").write_text(f"{HEADER}\n4-aj;2026-07-03;6585,40;2026-M1\n", encoding="utf-8")
+    register = load_activity(tmp_path, expected, 2026)
+    assert register.received == {"4-aj"} and register.paid() == {"4-aj": Decimal("6585.40")}
 
 
 @pytest.mark.parametrize(("line", "field", "words"), [

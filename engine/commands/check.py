@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from engine.checker import DEFAULT_RULES, RULES_DIR
 from engine.commands.options import DEFAULT_CONVENTIONS, parse_day
-from engine.errors import FslError, OutputError
+from engine.errors import FslError, OutputError, one_line
 
 SEVERITY_FR = {"error": "ERREUR", "warning": "attention"}
 
@@ -119,7 +119,7 @@ def _check_targets(args: argparse.Namespace) -> None:
 def _print_text(result: CheckResult) -> None:
     for f in result.findings:
         where = " ".join(filter(None, [f.association, f.mesure_id, f.document_id]))
-        print(f"{SEVERITY_FR[f.severity.value]} {f.rule} {where} : {f.message}")
+        print(f"{SEVERITY_FR[f.severity.value]} {f.rule} {one_line(where)} : {one_line(f.message)}")
     print(f"Contrôle au {result.as_of} ({result.ruleset.name}) : {result.measures} mesure(s), "
           f"{result.documents} pièce(s), {result.errors} erreur(s), {result.warnings} avertissement(s).")
 

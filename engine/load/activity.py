@@ -66,6 +66,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     received: set[str] = set()
     scope = Scope(associations)
     errors += folder_problems(folder)
+    errors += missing_register_files(folder)
     if (folder / "mesures.csv").is_file():
         rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS + HOUSEHOLD)
         measures += _measures(rows, scope)
@@ -111,6 +112,34 @@ def _with_attempts(measures: list[ActivityMeasure], rows: Iterable[Row]) -> list
 
 
 KNOWN_FILES = ("mesures.csv", "occupation.csv", "documents.csv", "evenements.csv", "paiements.csv")
+
+
+REGISTER_FILES = ("mesures.csv", "occupation.csv")
+"""The CSV register of the settlement: both or neither (grids alone are a register too)."""
+
+
+def missing_register_files(folder: Path) -> list[InputError]:
+    """A CSV register missing one of its two files: the money would be decided on nothing.
+
+    A folder holding any of the CSV files (`occupation.csv`, `documents.csv`…, not `paiements.csv`,
+    which is no activity and sits beside grids as well) is a CSV register,
+    and then `mesures.csv` and `occupation.csv` must both be there: a file holding only its header
+    line says « aucune mesure » or « aucune place occupée » on purpose; an absent one is an error,
+    never read as « aucune activité » (that would compute refunds on a missing file)."""
+    import os
+
+    try:
+        names = set(os.listdir(folder))
+    except OSError:
+        return []  # folder_problems says it
+    if not names & (set(KNOWN_FILES) - {PAYMENTS_FILE}):  # payments beside grids: no CSV register
+        return []
+    folded = {n.casefold() for n in names}
+    return [InputError(
+        f"« {name} » absent : ce dossier tient un registre CSV ({', '.join(sorted(names & set(KNOWN_FILES)))}) "
+        f"et le solde ne peut pas être calculé sans lui ; s'il n'y a rien à déclarer, déposez un "
+        f"{name} ne contenant que sa ligne d'en-tête", folder / name)
+        for name in REGISTER_FILES if name not in names and name.casefold() not in folded]
 
 
 def folder_problems(folder: Path) -> list[InputError]:
