@@ -335,8 +335,10 @@ def test_settlement_from_a_zip_of_grids_shows_the_rows_and_writes_the_letters(si
     assert response.status_code == 200, html
     from engine.money import format_eur
     row = re.search(r'id="solde-apsa-du-pas-de-calais".*?</tr>', html, re.S)[0]
-    for amount in (apsa.subsidy, apsa.advance, apsa.total, apsa.balance, apsa.refund):
+    for amount in (apsa.subsidy, apsa.advance, apsa.total, apsa.balance):
         assert format_eur(amount).translate(SPACES) in row
+    assert apsa.refund is None  # no paiements.csv: no refund computed, none asked
+    assert "avance due, versement non enregistré" in row and "non demandé" in row
     assert (output / "2026" / "solde_2026.xlsx").is_file()
     assert "lettres_solde/solde_2026_apsa-du-pas-de-calais.docx" in html
     letter = client.get("/annee/2026/fichiers/lettres_solde/solde_2026_apsa-du-pas-de-calais.docx")

@@ -1,4 +1,5 @@
-"""Read the activity register of a folder: `mesures.csv` + `occupation.csv` and/or filled grids.
+"""Read the activity register of a folder: `mesures.csv` + `occupation.csv` and/or filled grids,
+and the payments already made (`paiements.csv`).
 
 One loader for both sources: every row, from a CSV line or a grid row, goes through the same
 checks (those of the submissions register, `engine.checker.registry`, plus the activity columns)
@@ -29,6 +30,7 @@ from engine.calendar import days_in_month
 from engine.checker.registry import _ID, _SLUG, EVENTS, HOUSEHOLD, MEASURES, Row, _measure, _shown, read_rows
 from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
+from engine.load.payments import PAYMENTS_FILE, read_payments
 from engine.model import Measure
 
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
@@ -72,6 +74,8 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
         measures = _with_attempts(measures, read_rows(folder / "evenements.csv", EVENTS, errors))
     if (folder / "occupation.csv").is_file():
         occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors), scope)
+    payments = read_payments(folder / PAYMENTS_FILE, errors, associations, year) \
+        if (folder / PAYMENTS_FILE).is_file() else []
     received |= {m.association for m in measures} | {o.association for o in occupancy}
     from_csv, grids = set(received), {}
     for path in sorted(folder.glob(GRID_GLOB)):
@@ -93,7 +97,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     errors += _duplicates(measures, occupancy)
     if errors:
         raise InputErrors(errors)
-    return Register(tuple(measures), tuple(occupancy), frozenset(received))
+    return Register(tuple(measures), tuple(occupancy), frozenset(received), tuple(payments))
 
 
 def _with_attempts(measures: list[ActivityMeasure], rows: Iterable[Row]) -> list[ActivityMeasure]:
@@ -117,7 +121,8 @@ REGISTER_FILES = ("mesures.csv", "occupation.csv")
 def missing_register_files(folder: Path) -> list[InputError]:
     """A CSV register missing one of its two files: the money would be decided on nothing.
 
-    A folder holding any of the CSV files (`occupation.csv`, `documents.csv`…) is a CSV register,
+    A folder holding any of the CSV files (`occupation.csv`, `documents.csv`…, not `paiements.csv`,
+    which is no activity and sits beside grids as well) is a CSV register,
     and then `mesures.csv` and `occupation.csv` must both be there: a file holding only its header
     line says « aucune mesure » or « aucune place occupée » on purpose; an absent one is an error,
     never read as « aucune activité » (that would compute refunds on a missing file)."""
@@ -127,7 +132,7 @@ def missing_register_files(folder: Path) -> list[InputError]:
         names = set(os.listdir(folder))
     except OSError:
         return []  # folder_problems says it
-    if not names & set(KNOWN_FILES):
+    if not names & (set(KNOWN_FILES) - {PAYMENTS_FILE}):  # payments beside grids: no CSV register
         return []
     folded = {n.casefold() for n in names}
     return [InputError(
