@@ -15,6 +15,8 @@ from docx.shared import Cm
 from engine.finance import Table
 from engine.model import Conventions
 from engine.open_points import figure_points
+from engine.pack.annex_models import model_amendment
+from engine.pack.assemble import Anchor
 from engine.pack.chart import chart_png
 from engine.pack.commission import Activity, Commission
 from engine.pack.document import apply_settings, fix_properties, portrait, set_font
@@ -45,6 +47,8 @@ class Part:
     stem: str
     template: str
     build: Callable[[PackData, Markup], object]
+    anchors: Callable[[PackData], tuple[Anchor, ...]] = lambda data: ()
+    """The outline entries under the part's bookmark (say, one per association)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class RenderedPart:
     document: object
     bookmark: str
     title: str
+    markup: Markup
+    anchors: tuple[Anchor, ...] = ()
 
 
 def author(data: PackData) -> str:
@@ -68,7 +74,7 @@ def render_part(part: Part, data: PackData, context: dict) -> RenderedPart:
     fix_properties(document, doc_title, author(data), data.year)
     mark_draft(document, figure_points(data.conventions, data.year), data.conventions.root,
                listed=part is PARTS[-1])
-    return RenderedPart(part, document, bookmark, doc_title)
+    return RenderedPart(part, document, bookmark, doc_title, markup, part.anchors(data))
 
 
 def _text_only(data: PackData, markup: Markup):
@@ -88,6 +94,19 @@ def _report(data: PackData, markup: Markup):
     return document
 
 
+def _model_amendment(data: PackData, markup: Markup):
+    """Annexe 2: the amendment's own template with 004's placeholders (what is signed), under
+    the annex's running header instead of the amendment's footer."""
+    document = model_amendment(data.conventions, data.year, data.commission)
+    write(document, markup, {})
+    return document
+
+
+def _associations_anchors(data: PackData) -> tuple[Anchor, ...]:
+    """Annexe 1: an outline entry per association, at its line of the list."""
+    return tuple(Anchor(b.association.name, b.association.name) for b in data.table.blocks)
+
+
 def _annexe3(data: PackData, markup: Markup):
     document = table_document(data.conventions.departement, data.table, data.commission.table_date)
     set_font(document, size=8, space_after=0)
@@ -98,8 +117,8 @@ def _annexe3(data: PackData, markup: Markup):
 PARTS: tuple[Part, ...] = (
     Part("1_deliberation", "deliberation.j2", _text_only),
     Part("2_rapport", "rapport.j2", _report),
-    Part("3_annexe1_conventions", "annexe1.j2", _text_only),
-    Part("4_annexe2_modele_avenant", "annexe2.j2", _text_only),
+    Part("3_annexe1_conventions", "annexe1.j2", _text_only, _associations_anchors),
+    Part("4_annexe2_modele_avenant", "annexe2.j2", _model_amendment),
     Part("5_annexe3_tableau_financier", "annexe3.j2", _annexe3),
 )
 
