@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -125,8 +126,9 @@ def merge(pdfs: list[Path], bookmarks: list[Bookmark], target: Path, info: PdfIn
 
 
 def _squeezed(text: str) -> str:
-    """Text without spaces, soft hyphens or apostrophe variants: a name wrapped in a cell still reads."""
-    return re.sub(r"[\s\u00ad]", "", text).replace("\u2019", "'")
+    """Text without spaces, soft hyphens, ligatures or apostrophe variants: a name wrapped in a
+    cell still reads."""
+    return re.sub(r"[\s\u00ad]", "", unicodedata.normalize("NFKC", text)).replace("\u2019", "'")
 
 
 def _page_texts(reader: PdfReader) -> list[str]:
