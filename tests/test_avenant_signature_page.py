@@ -29,6 +29,10 @@ STREETS = ("12 rue de la Paix, 62000 Arras",
            "Maison des associations, 3 place du Général de Gaulle, BP 40123, 62300 Lens Cedex",
            "145 avenue du Maréchal Leclerc, 62400 Béthune")
 FILLER = "Résidence Les Tilleuls, bâtiment B, escalier 3, "
+SWEEP = 24
+SHORT = "immobiliere-sociale-62"
+"""One annex (GLA): few pages to convert for each length."""
+"""Addresses of 0 to 23 fillers (about half a line each): more than the signature area's height."""
 needs_libreoffice = pytest.mark.skipif(pdf.libreoffice_path() is None, reason="LibreOffice absent")
 
 
@@ -115,3 +119,28 @@ def test_the_27_signature_pages_are_whole_with_identities_filled_in(tmp_path) ->
         others = [p for p in pages if p is not page]
         for alone in ("exemplaires originaux", "Pour " + designation(association) + ","):
             assert not any(alone in p for p in others), (association.slug, alone)
+
+
+@pytest.mark.libreoffice
+@needs_libreoffice
+def test_a_preamble_of_every_length_keeps_the_signature_page_whole(tmp_path) -> None:
+    """One amendment whose address grows a line at a time, so that Article 4, the place and the
+    signatures meet the foot of the page at each of their lines in turn."""
+    docx = []
+    for fillers in range(SWEEP):
+        root = tmp_path / f"c{fillers}"
+        shutil.copytree(CONVENTIONS, root, ignore=shutil.ignore_patterns("associations"))
+        (root / "associations").mkdir()
+        source = (CONVENTIONS / "associations" / f"{SHORT}.yaml").read_text(encoding="utf-8")
+        (root / "associations" / f"{SHORT}.yaml").write_text(
+            source + f'adresse: "{FILLER * fillers}{STREETS[0]}"\n', encoding="utf-8")
+        conventions = load_conventions(root).conventions
+        [path] = write_avenants(conventions, 2026, tmp_path / f"d{fillers}", association=SHORT)
+        docx.append(path.rename(path.with_name(f"{SHORT}_{fillers:02d}.docx")))
+    block = f"Pour {designation(conventions.association(SHORT))},"
+    for path in pdf.convert_to_pdf(docx, tmp_path / "pdf"):
+        pages = [squeezed(page.extract_text()) for page in PdfReader(path).pages]
+        [page] = [p for p in pages if "Article 4 : Autres dispositions" in p]
+        for expected in ("Arras, le", "En 2 exemplaires originaux", "Sabine DESPIERRE",
+                         block, "Prénom Nom : ____"):
+            assert expected in page, (path.stem, expected)
