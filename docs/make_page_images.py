@@ -2,8 +2,8 @@
 
     .venv/bin/python docs/make_page_images.py
 
-Writes docs/avenant-page1.png (first page of one amendment), docs/pack-page1.png (the
-deliberation), docs/pack-annexe2.png (the model amendment and the first measure-annex model) and
+Writes docs/avenant-page1.png (first page of one amendment), docs/avenant-signatures.png (its
+page holding Article 4 and the signatures), docs/pack-page1.png (the deliberation), docs/pack-annexe2.png (the model amendment and the first measure-annex model) and
 docs/pack-annexe3.png (the financial table). Images are for reading, not compared by tests.
 """
 
@@ -35,9 +35,25 @@ def page_png(pdf: Path, page: int, target: Path) -> Path:
 
 
 def bookmark_page(pdf: Path, title: str) -> int:
+    """The page (1-based) of the outline entry `title`, at any depth."""
     reader = PdfReader(pdf)
-    item = next(o for o in reader.outline if o.title == title)
+    items, flat = list(reader.outline), []
+    while items:
+        item = items.pop(0)
+        if isinstance(item, list):
+            items = item + items
+        else:
+            flat.append(item)
+    item = next(o for o in flat if o.title == title)
     return reader.get_destination_page_number(item) + 1
+
+
+def text_page(pdf: Path, text: str) -> int:
+    """The first page (1-based) of `pdf` whose text holds `text`."""
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        if text in (page.extract_text() or "").replace("\u00a0", " "):
+            return number
+    raise SystemExit(f"« {text} » introuvable dans {pdf}")
 
 
 def main_images() -> list[Path]:
@@ -53,6 +69,8 @@ def main_images() -> list[Path]:
         pack = out / "pack" / "dossier_commission_permanente_2026.pdf"
         annexe2 = bookmark_page(pack, "Annexe 2 : modèle d'avenant")
         return [page_png(avenant, 1, HERE / "avenant-page1.png"),
+                page_png(avenant, text_page(avenant, "Article 4 : Autres dispositions"),
+                         HERE / "avenant-signatures.png"),
                 page_png(pack, 1, HERE / "pack-page1.png"),
                 page_png(pack, annexe2, HERE / "pack-annexe2.png"),
                 page_png(pack, bookmark_page(pack, "Annexe 2 : modèle d'annexe AML"),

@@ -22,6 +22,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Emu, Pt, RGBColor
+from docx.text.paragraph import Paragraph
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -228,6 +229,8 @@ def add_blocks(container, blocks: list) -> None:
             _grid(container, block[kind])
         elif kind == "signatures":
             _signatures(container, block[kind])
+        elif kind == "ensemble":
+            _together(container, block[kind])
         else:
             raise ValueError(f"bloc inconnu « {kind} » ; blocs possibles : {sorted(KINDS)}")
 
@@ -312,12 +315,28 @@ def _grid(cell, spec: dict) -> None:
 
 
 def _signatures(container, spec: dict) -> None:
-    """Two signature blocks side by side, in a table without borders."""
+    """Two signature blocks side by side, in one row of a table without borders; the row cannot
+    break across pages, so neither block is ever split or left alone on a page."""
     table = container.add_table(rows=1, cols=2)
     table.autofit = False
     fill(table.cell(0, 0), spec["gauche"])
     fill(table.cell(0, 1), spec["droite"])
     _widths(table, (Emu(TEXT_WIDTH // 2), Emu(TEXT_WIDTH // 2)))
+    row = table.rows[0]._tr.get_or_add_trPr()
+    row.append(parse_xml(f'<w:cantSplit {nsdecls("w")} w:val="true"/>'))
+
+
+def _together(container, blocks: list) -> None:
+    """Blocks kept on one page (the last article, the place and date, the signatures): each
+    paragraph before the last block keeps its lines together and stays with the next one."""
+    body = getattr(container, "_body", container)._element  # a document's body, or a cell
+    before = set(body)
+    add_blocks(container, blocks)
+    added = [element for element in body if element not in before and element.tag != qn("w:sectPr")]
+    for element in added[:-1]:
+        if element.tag == qn("w:p"):
+            fmt = Paragraph(element, container).paragraph_format
+            fmt.keep_with_next = fmt.keep_together = True
 
 
 def fill(cell, blocks: list) -> None:

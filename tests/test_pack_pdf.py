@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,15 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 REAL = ROOT / "conventions"
 BOOKMARKS = ["Délibération n°2026-173", "Rapport n°21", "Annexe 1 : conventions",
-             "Annexe 2 : modèle d'avenant", "Annexe 2 : modèle d'annexe AML",
-             "Annexe 2 : modèle d'annexe ASLL", "Annexe 2 : modèle d'annexe FAL",
-             "Annexe 2 : modèle d'annexe GLA", "Annexe 2 : modèle d'annexe DSF",
-             "Annexe 3 : tableau financier"]
+             "Annexe 2 : modèle d'avenant", "Annexe 3 : tableau financier"]
+CHILDREN = {
+    "Annexe 1 : conventions": ["Association Grande Fictive", "Logement Fictif 62"],
+    "Annexe 2 : modèle d'avenant": [f"Annexe 2 : modèle d'annexe {m}"
+                                    for m in ("AML", "ASLL", "FAL", "GLA", "DSF")],
+    "Annexe 3 : tableau financier": ["Récapitulatif par association",
+                                     *(f"{m} : détail par association et par territoire"
+                                       for m in ("ASLL", "AML", "DSF", "GLA", "FAL"))],
+}
 ACTIVITY_2025 = (
     "ont bénéficié à 3 636 ménages",
     "2 887 ménages accompagnés au titre de l'ASLL, dont 1 387 mesures débutées en 2025",
@@ -50,11 +56,69 @@ def pack(tmp_path_factory) -> PdfReader:
     return build_pack(root, root.parent / "sortie")
 
 
+def outline(pack: PdfReader) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """(title, page, [(child title, page)]) for each top-level entry."""
+    out: list = []
+    for item in pack.outline:
+        if isinstance(item, list):
+            out[-1][2].extend((c.title, pack.get_destination_page_number(c)) for c in item)
+        else:
+            out.append((item.title, pack.get_destination_page_number(item), []))
+    return out
+
+
 def test_one_bookmark_per_part_in_order(pack: PdfReader) -> None:
-    outline = [(item.title, pack.get_destination_page_number(item)) for item in pack.outline]
-    assert [title for title, _ in outline] == BOOKMARKS
-    pages = [page for _, page in outline]
+    parts = outline(pack)
+    assert [title for title, _, _ in parts] == BOOKMARKS
+    pages = [page for _, page, _ in parts]
     assert pages[0] == 0 and pages == sorted(set(pages)) and pages[-1] < len(pack.pages)
+
+
+def test_bookmarks_nest_associations_annex_models_and_measures(pack: PdfReader) -> None:
+    parts = outline(pack)
+    ends = [page for _, page, _ in parts[1:]] + [len(pack.pages)]
+    for (title, start, children), end in zip(parts, ends, strict=True):
+        assert [child for child, _ in children] == CHILDREN.get(title, []), title
+        child_pages = [page for _, page in children]
+        assert child_pages == sorted(child_pages) and all(start <= p < end for p in child_pages), title
+    models = dict(parts[3][2])
+    assert models["Annexe 2 : modèle d'annexe AML"] > parts[3][1]  # after the model amendment
+    for name, page in parts[2][2]:
+        assert name in " ".join((pack.pages[page].extract_text() or "").split()), name
+
+
+def test_each_embedded_font_subset_has_its_own_name(pack: PdfReader) -> None:
+    owners: dict[str, set] = {}
+    for page in pack.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            descendant = font.get_object()["/DescendantFonts"][0].get_object() \
+                if "/DescendantFonts" in font else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            program = next(descriptor.raw_get(k) for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                           if k in descriptor)
+            assert descriptor["/FontName"] == descendant["/BaseFont"]
+            owners.setdefault(str(font["/BaseFont"]), set()).add(program.idnum)
+    assert len(owners) > 6  # one subset pair per part at least: LibreOffice named them all alike
+    assert all(len(programs) == 1 for programs in owners.values()), owners
+
+
+def test_annexe3_figures_are_9_pt(pack: PdfReader) -> None:
+    """Every amount of annexe 3 at 9 pt (it was 6 pt); only the running header and footer are 8 pt."""
+    start = outline(pack)[-1][1]
+    sizes: dict[str, list[float]] = {"amounts": [], "all": []}
+
+    def visit(text, cm, tm, font, size) -> None:
+        if text.strip():
+            scale = (abs(tm[0] * cm[0] + tm[1] * cm[2]) ** 2 + abs(tm[0] * cm[1] + tm[1] * cm[3]) ** 2) ** 0.5
+            sizes["all"].append(round(size * scale, 1))
+            if re.search(r"\d,\d\d", text):
+                sizes["amounts"].append(round(size * scale, 1))
+
+    for page in pack.pages[start:]:
+        page.extract_text(visitor_text=visit)
+    assert len(sizes["amounts"]) > 20 and min(sizes["amounts"]) >= 8.9, sorted(set(sizes["amounts"]))
+    assert min(sizes["all"]) >= 7.9, sorted(set(sizes["all"]))
 
 
 def test_text_has_the_names_the_total_and_the_2025_activity(pack: PdfReader) -> None:
@@ -91,7 +155,7 @@ def test_every_font_is_embedded(pack: PdfReader) -> None:
 
 
 def test_annexe3_is_landscape(pack: PdfReader) -> None:
-    last = pack.pages[pack.get_destination_page_number(pack.outline[-1])]
+    last = pack.pages[outline(pack)[-1][1]]
     assert last.mediabox.width > last.mediabox.height
 
 

@@ -16,10 +16,10 @@ from engine.render.table_docx import (
     HEADER_SIZE_PT,
     BodyRows,
     _fill,
-    _repeat_header,
     _shown,
     build_grid,
     fit_columns,
+    repeat_header,
     table_document,
 )
 from engine.render.table_layout import COLUMNS, headings, row_cells, subtotal_cells, total_cells
@@ -41,7 +41,7 @@ def _header(document, texts):
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(grid.rows[0].cells, texts, strict=True):
         _fill(cell, text, bold=True, size=HEADER_SIZE_PT)
-    _repeat_header(grid.rows[0])
+    repeat_header(grid.rows[0])
     return grid
 
 

@@ -1,12 +1,16 @@
 """One PDF/A-2b of the whole pack: LibreOffice exports each part as PDF/A-2b, pypdf puts them
-end to end with a bookmark per part, and writes the title and author in both the document
-information and the XMP metadata (PDF/A wants the two to agree) with the parts' output intent.
+end to end under a nested outline (part, then its entries: the annex models, each association,
+each measure), gives every embedded font subset its own name, and writes the title and author in
+both the document information and the XMP metadata (PDF/A wants the two to agree) with the
+parts' output intent.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +48,24 @@ _XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 
 
 @dataclass(frozen=True)
+class Anchor:
+    """An outline entry inside a part: its title, and a text its page holds (first page holding it)."""
+
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """A part's outline entry: level 0 is a part of the pack, level 1 sits under the last level 0
+    (annexe 2's annex models under the model amendment); `anchors` go under it."""
+
+    title: str
+    level: int = 0
+    anchors: tuple[Anchor, ...] = ()
+
+
+@dataclass(frozen=True)
 class PdfInfo:
     """What the archive reads first: title, author, and a date that is data, not the clock."""
 
@@ -60,7 +82,7 @@ class PdfInfo:
         return f"{self.year}-01-01T00:00:00Z"
 
 
-def assemble_pdf(docx: list[Path], bookmarks: list[str], target: Path, info: PdfInfo) -> Path:
+def assemble_pdf(docx: list[Path], bookmarks: list[Bookmark], target: Path, info: PdfInfo) -> Path:
     """Convert the parts in one LibreOffice run (PDF/A-2b), then merge them into `target`."""
     with tempfile.TemporaryDirectory(prefix="fsl-pack-") as tmp:
         pdfs = convert_to_pdf(docx, Path(tmp), pdf_a=True)
@@ -72,9 +94,9 @@ def parts_identifier(docx: list[Path]) -> bytes:
     return hashlib.sha256(b"".join(p.read_bytes() for p in docx)).digest()[:16]
 
 
-def merge(pdfs: list[Path], bookmarks: list[str], target: Path, info: PdfInfo,
+def merge(pdfs: list[Path], bookmarks: list[Bookmark], target: Path, info: PdfInfo,
           identifier: bytes) -> Path:
-    """The parts end to end, one top-level bookmark at the first page of each."""
+    """The parts end to end under a nested outline, each font subset named once."""
     if len(pdfs) != len(bookmarks):
         raise DocumentError(f"{len(pdfs)} PDF pour {len(bookmarks)} signets", target)
     from pypdf import PdfReader, PdfWriter
@@ -85,13 +107,129 @@ def merge(pdfs: list[Path], bookmarks: list[str], target: Path, info: PdfInfo,
     for reader in readers:
         starts.append(len(writer.pages))
         writer.append(reader, import_outline=False)
-    for title, start in zip(bookmarks, starts, strict=True):
-        writer.add_outline_item(title=title, page_number=start)
+    parent = None
+    for bookmark, start, reader, pdf in zip(bookmarks, starts, readers, pdfs, strict=True):
+        under = parent if bookmark.level else None
+        item = writer.add_outline_item(title=bookmark.title, page_number=start, parent=under)
+        if not bookmark.level:
+            parent = item
+        pages = _page_texts(reader) if bookmark.anchors else []
+        for anchor in bookmark.anchors:
+            writer.add_outline_item(title=anchor.title, page_number=start + _page_of(anchor, pages, pdf),
+                                    parent=item)
+    distinct_subset_names(writer)
     writer.page_mode = "/UseOutlines"
     _archive_metadata(writer, readers[0], info, identifier)
     with open(target, "wb") as stream:
         writer.write(stream)
     return target
+
+
+def _squeezed(text: str) -> str:
+    """Text without spaces, soft hyphens, ligatures or apostrophe variants: a name wrapped in a
+    cell still reads."""
+    return re.sub(r"[\s\u00ad]", "", unicodedata.normalize("NFKC", text)).replace("\u2019", "'")
+
+
+def _page_texts(reader: PdfReader) -> list[str]:
+    return [_squeezed(page.extract_text() or "") for page in reader.pages]
+
+
+def _page_of(anchor: Anchor, pages: list[str], pdf: Path) -> int:
+    wanted = _squeezed(anchor.text)
+    for index, text in enumerate(pages):
+        if wanted in text:
+            return index
+    raise DocumentError(f"signet « {anchor.title} » : « {anchor.text} » introuvable dans le PDF", pdf)
+
+
+SUBSET = re.compile(r"[A-Z]{6}\+")
+"""A subset font's name starts with six capitals and « + » (ISO 32000-1, 9.6.4)."""
+
+
+def distinct_subset_names(writer: PdfWriter) -> int:
+    """Rename the subsets whose name another subset already has (LibreOffice names each
+    document's subsets BAAAAA+, CAAAAA+…, so merged parts repeat them); return how many."""
+    owners: dict[str, int] = {}
+    renamed = 0
+    for font in _fonts(writer):
+        name = str(font.get("/BaseFont", ""))[1:]
+        if not SUBSET.match(name):
+            continue
+        program = _program(font)
+        if owners.setdefault(name, program) == program:
+            continue
+        fresh = _fresh_prefix(name[7:], owners)
+        _rename(font, fresh)
+        owners[fresh + name[7:]] = program
+        renamed += 1
+    return renamed
+
+
+def _fonts(writer: PdfWriter) -> list:
+    """Each font dictionary of the pages (and of their form XObjects), once, in page order."""
+    seen: set[int] = set()
+    out = []
+
+    def visit(resources) -> None:
+        resources = resources.get_object() if resources is not None else None
+        if not resources:
+            return
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            if id(font) not in seen:
+                seen.add(id(font))
+                out.append(font)
+        for ref in (resources.get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+                seen.add(id(xobject))
+                visit(xobject.get("/Resources"))
+
+    for page in writer.pages:
+        visit(page.get("/Resources"))
+    return out
+
+
+def _descriptors(font) -> list:
+    """The font's descriptor, or its descendant's (a Type0 font)."""
+    fonts = [font] + [d.get_object() for d in font.get("/DescendantFonts", [])]
+    return [f["/FontDescriptor"].get_object() for f in fonts if "/FontDescriptor" in f]
+
+
+def _program(font) -> int:
+    """What tells two subsets apart: the embedded font program (else the font dictionary)."""
+    for descriptor in _descriptors(font):
+        for key in ("/FontFile", "/FontFile2", "/FontFile3"):
+            if key in descriptor:
+                return id(descriptor[key].get_object())
+    return id(font)
+
+
+def _fresh_prefix(base: str, owners: dict[str, int]) -> str:
+    """The first six-capital prefix (AAAAAA+, BAAAAA+…, counting from the left) no subset of
+    `base` holds: the same parts always give the same names."""
+    number = 0
+    while True:
+        letters, rest = [], number
+        for _ in range(6):
+            rest, digit = divmod(rest, 26)
+            letters.append(chr(ord("A") + digit))
+        prefix = "".join(letters) + "+"
+        if prefix + base not in owners:
+            return prefix
+        number += 1
+
+
+def _rename(font, prefix: str) -> None:
+    from pypdf.generic import NameObject
+
+    for holder, key in [(font, "/BaseFont")] + \
+            [(d.get_object(), "/BaseFont") for d in font.get("/DescendantFonts", [])] + \
+            [(d, "/FontName") for d in _descriptors(font)]:
+        name = str(holder.get(key, ""))[1:]
+        if SUBSET.match(name):
+            holder[NameObject(key)] = NameObject("/" + prefix + name[7:])
 
 
 def _archive_metadata(writer: PdfWriter, first: PdfReader, info: PdfInfo, identifier: bytes) -> None:

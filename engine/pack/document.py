@@ -43,15 +43,30 @@ def set_font(document, size: float = 10.5, space_after: float = 6) -> None:
 
 def apply_settings(document, markup: Markup) -> None:
     """`@entete` and `@pied` become the running header and footer of every page."""
+    running_texts(document, markup.settings.get("entete"), markup.settings.get("pied"))
+
+
+def running_texts(document, header: str | None, footer: str | None) -> None:
+    """The pack's running header (right, bold) and footer (centred) replace what a template had
+    there (the model amendment's « Avenant financier 2026 – … » footer)."""
     section = document.sections[0]
-    for name, part, style in (("entete", section.header, "Header"), ("pied", section.footer, "Footer")):
-        text = markup.settings.get(name)
+    for name, text, part, style in (("entete", header, section.header, "Header"),
+                                    ("pied", footer, section.footer, "Footer")):
         if text:
+            _drop_definition(document, f"w:{'header' if name == 'entete' else 'footer'}Reference")
             document.styles[style].font.size = Pt(8)
             paragraph = part.paragraphs[0]
             paragraph.style = document.styles[style]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT if name == "entete" else WD_ALIGN_PARAGRAPH.CENTER
             add_runs(paragraph, text, bold=name == "entete")
+
+
+def _drop_definition(document, reference: str) -> None:
+    """Unlink the section's header or footer (a template's), so that python-docx makes a new one."""
+    section = document.sections[0]._sectPr
+    for element in section.findall(qn(reference)):
+        section.remove(element)
+        document.part.drop_rel(element.get(qn("r:id")))
 
 
 def fix_properties(document, title: str, author: str, year: int) -> None:

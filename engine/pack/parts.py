@@ -1,7 +1,8 @@
 """The five parts of the Commission permanente pack (004): deliberation, report, annexes 1 to 3.
 
 Each part is a template of `templates/pack/` (its French prose) rendered with the year's data;
-the report adds the chart, annexe 3 is the financial table of `fsl table` (`table_document`).
+the report adds the chart, annexe 3 is the financial table of `fsl table`, split by measure so
+that it reads at 9 pt (`pack.annex3`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,16 @@ from docx.shared import Cm
 from engine.finance import Table
 from engine.model import Conventions
 from engine.open_points import figure_points
+from engine.pack.annex3 import annex3_document
+from engine.pack.annex3 import titles as annex3_titles
+from engine.pack.annex_models import model_amendment
+from engine.pack.assemble import Anchor
 from engine.pack.chart import chart_png
 from engine.pack.commission import Activity, Commission
-from engine.pack.document import apply_settings, fix_properties, portrait, set_font
+from engine.pack.document import apply_settings, fix_properties, portrait
 from engine.pack.markup import Markup, parse, write
 from engine.pack.prose import render
 from engine.render.draft import mark_draft
-from engine.render.table_docx import table_document
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class Part:
     stem: str
     template: str
     build: Callable[[PackData, Markup], object]
+    anchors: Callable[[PackData], tuple[Anchor, ...]] = lambda data: ()
+    """The outline entries under the part's bookmark (say, one per association)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,8 @@ class RenderedPart:
     document: object
     bookmark: str
     title: str
+    markup: Markup
+    anchors: tuple[Anchor, ...] = ()
 
 
 def author(data: PackData) -> str:
@@ -68,7 +76,7 @@ def render_part(part: Part, data: PackData, context: dict) -> RenderedPart:
     fix_properties(document, doc_title, author(data), data.year)
     mark_draft(document, figure_points(data.conventions, data.year), data.conventions.root,
                listed=part is PARTS[-1])
-    return RenderedPart(part, document, bookmark, doc_title)
+    return RenderedPart(part, document, bookmark, doc_title, markup, part.anchors(data))
 
 
 def _text_only(data: PackData, markup: Markup):
@@ -88,19 +96,36 @@ def _report(data: PackData, markup: Markup):
     return document
 
 
-def _annexe3(data: PackData, markup: Markup):
-    document = table_document(data.conventions.departement, data.table, data.commission.table_date)
-    set_font(document, size=8, space_after=0)
+def _model_amendment(data: PackData, markup: Markup):
+    """Annexe 2: the amendment's own template with 004's placeholders (what is signed), under
+    the annex's running header instead of the amendment's footer."""
+    document = model_amendment(data.conventions, data.year, data.commission)
     write(document, markup, {})
     return document
+
+
+def _associations_anchors(data: PackData) -> tuple[Anchor, ...]:
+    """Annexe 1: an outline entry per association, at its line of the list."""
+    return tuple(Anchor(b.association.name, b.association.name) for b in data.table.blocks)
+
+
+def _annexe3(data: PackData, markup: Markup):
+    document = annex3_document(data.conventions.departement, data.table, data.commission.table_date)
+    write(document, markup, {})
+    return document
+
+
+def _measure_anchors(data: PackData) -> tuple[Anchor, ...]:
+    """Annexe 3: an outline entry per table (the summary, then each measure)."""
+    return tuple(Anchor(title, title) for title in annex3_titles(data.conventions.departement))
 
 
 PARTS: tuple[Part, ...] = (
     Part("1_deliberation", "deliberation.j2", _text_only),
     Part("2_rapport", "rapport.j2", _report),
-    Part("3_annexe1_conventions", "annexe1.j2", _text_only),
-    Part("4_annexe2_modele_avenant", "annexe2.j2", _text_only),
-    Part("5_annexe3_tableau_financier", "annexe3.j2", _annexe3),
+    Part("3_annexe1_conventions", "annexe1.j2", _text_only, _associations_anchors),
+    Part("4_annexe2_modele_avenant", "annexe2.j2", _model_amendment),
+    Part("5_annexe3_tableau_financier", "annexe3.j2", _annexe3, _measure_anchors),
 )
 
 

@@ -1,5 +1,5 @@
 """Write the pack of a year into `pack/`: one DOCX per part and, with --pdf, the whole pack as one
-PDF/A-2b (LibreOffice converts the parts, pypdf assembles them with a bookmark per part).
+PDF/A-2b (LibreOffice converts the parts, pypdf assembles them under a nested outline).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from engine.load.activity import load_activity as read_register
 from engine.model import Conventions
 from engine.open_points import figure_points
 from engine.pack.annex_models import annex_models
-from engine.pack.assemble import PdfInfo, assemble_pdf, merge, parts_identifier
+from engine.pack.assemble import Bookmark, PdfInfo, assemble_pdf, merge, parts_identifier
 from engine.pack.commission import load_activity, load_commission
-from engine.pack.document import fix_properties, save
+from engine.pack.document import fix_properties, running_texts, save
 from engine.pack.parts import PARTS, PackData, RenderedPart, author, context, render_part
 from engine.pack.register_figures import activity_from_register
 from engine.render.draft import mark_draft
@@ -86,17 +86,18 @@ def pack_step(conventions: Conventions, year: int, stage: Path, options: BuildOp
     return [*docx, target]
 
 
-def pack_documents(data: PackData, rendered: list[RenderedPart]) -> list[tuple[str, object, str]]:
+def pack_documents(data: PackData, rendered: list[RenderedPart]) -> list[tuple[str, object, Bookmark]]:
     """(file stem, document, bookmark) in pack order: annexe 2's model amendment is followed by
-    the five measure-annex models (004: annexe 2 holds both)."""
+    the five measure-annex models (004: annexe 2 holds both), under its header and bookmark."""
     out = []
     for part in rendered:
-        out.append((part.part.stem, part.document, part.bookmark))
+        out.append((part.part.stem, part.document, Bookmark(part.bookmark, 0, part.anchors)))
         if part.part.template == "annexe2.j2":
+            header = part.markup.settings.get("entete")
             for model in annex_models(data.conventions, data.year):
                 fix_properties(model.document, model.bookmark, author(data), data.year)
+                running_texts(model.document, header, model.footer)
                 mark_draft(model.document, figure_points(data.conventions, data.year),
                            data.conventions.root, listed=False)
-                out.append((model.stem, model.document, model.bookmark))
+                out.append((model.stem, model.document, Bookmark(model.bookmark, 1)))
     return out
-

@@ -54,15 +54,16 @@ def avenant_context(conventions: Conventions, association: Association, year: in
         for measure, number in sorted(association.annex_numbers.items(), key=lambda item: item[1])
     ]
     return {
+        "modele": False,
         "annee": year,
         "subvention": _yearly(dep, association, year),
-        "departement": _departement(dep),
+        "departement": departement_fields(dep),
         "convention": _convention(dep, association),
         "association": _association(dep, association),
         "annexes": annexes,
         "numeros_annexes": [str(annex["numero"]) for annex in annexes],
         "taux": _rates(dep, dep.period(year)),
-        **_commission(commission),
+        **commission_fields(commission),
     }
 
 
@@ -75,15 +76,15 @@ def _yearly(dep: Departement, association: Association, year: int) -> dict:
     allocation, period = association.allocation(year), dep.period(year)
     if allocation.estimated:
         return {"montant": f"{ESTIMATED} €", "avance": f"{ESTIMATED} €", "estimee": True,
-                "part_avance": _percent(dep.advance_share)}
+                "part_avance": percent_text(dep.advance_share)}
     total = sum((amount(dep.rates[c], line.count(c), period) for line in allocation.lines
                  for c in COLUMNS), ZERO)
     advance, _ = payment_split(dep, total)
     return {"montant": format_eur(total), "avance": format_eur(advance), "estimee": False,
-            "part_avance": _percent(dep.advance_share)}
+            "part_avance": percent_text(dep.advance_share)}
 
 
-def _percent(share: Decimal) -> str:
+def percent_text(share: Decimal) -> str:
     """0.70 → « 70 % »."""
     value = (share * 100).normalize()
     return f"{value:f}".replace(".", ",") + "\u00a0%"
@@ -98,7 +99,7 @@ def _rates(dep: Departement, period: Period) -> dict:
     return rates
 
 
-def _commission(commission: Commission | None) -> dict:
+def commission_fields(commission: Commission | None) -> dict:
     """The deliberation authorising the amendment, and the one that approved the conventions."""
     if commission is None:
         return {"deliberation": None, "conventions_initiales": None, "president": None}
@@ -157,7 +158,8 @@ def _periods_until(dep: Departement, association: Association, year: int) -> lis
     return periods
 
 
-def _departement(dep: Departement) -> dict:
+def departement_fields(dep: Departement) -> dict:
+    """The Département's name, town, signatory and delegation, as the avenant and its model print them."""
     signatory, delegation = dep.signatory, dep.delegation
     return {"nom": dep.name, "ville": dep.city,
             "signataire": {"mention": list(signatory.mention), "qualite": signatory.title,
@@ -167,10 +169,13 @@ def _departement(dep: Departement) -> dict:
 
 
 def _convention(dep: Departement, association: Association) -> dict:
-    """Its dates, and the years an avenant updates (every period after the first one)."""
+    return {**convention_fields(dep), "signee_le": french_day(association.convention_signed_on)}
+
+
+def convention_fields(dep: Departement) -> dict:
+    """The convention's dates, and the years an avenant updates (every period after the first)."""
     later = sorted((p for p in dep.periods if p.start > dep.convention_start), key=lambda p: p.start)
     return {"debut": french_day(dep.convention_start), "fin": french_day(dep.convention_end),
-            "signee_le": french_day(association.convention_signed_on),
             "annees_avenants": [str(p.year) for p in later]}
 
 

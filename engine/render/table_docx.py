@@ -37,8 +37,9 @@ from engine.render.table_layout import (
 FONT = "Arial"
 
 
-def table_document(dep: Departement, table: Table, dated: date | None = None):
-    """A python-docx Document holding the table (the commission pack reuses it for annexe 3).
+def table_document(dep: Departement, table: Table, dated: date | None = None, grid: bool = True):
+    """A python-docx Document holding the table (the commission pack's annexe 3 takes it without
+    the `grid` and adds its own tables, split by measure).
 
     `dated`: the date the table carries (004 annexe 3 « 26/02/2026 », commissions/YEAR.yaml).
     """
@@ -48,7 +49,8 @@ def table_document(dep: Departement, table: Table, dated: date | None = None):
     heading = document.add_paragraph(title(dep, table))
     heading.runs[0].bold = True
     document.add_paragraph(service_line(dep, dated))
-    add_table(document, dep, table)
+    if grid:
+        add_table(document, dep, table)
     _fixed_properties(document, dep, table.year)
     return document
 
@@ -83,7 +85,7 @@ def build_grid(document, dep: Departement, table: Table):
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(grid.rows[0].cells, headings(dep, table), strict=True):
         _fill(cell, text, bold=True, size=HEADER_SIZE_PT)
-    _repeat_header(grid.rows[0])
+    repeat_header(grid.rows[0])
     fit_columns(grid)  # before the body: its rows are made with the final widths
     body = BodyRows(grid)
     for block in table.blocks:
@@ -237,7 +239,7 @@ def _page_footer(document, text: str) -> None:
             paragraph.add_run(part).font.size = Pt(8)
 
 
-def _repeat_header(row) -> None:
+def repeat_header(row) -> None:
     properties = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
