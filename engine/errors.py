@@ -18,7 +18,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKING = re.compile(
     "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 )
-"""What could forge or hide a line of a message: line breaks, controls, bidi and invisible format characters."""
+"""What could forge or hide a line of a message: line breaks, controls, bidi and invisible format
+characters."""
 
 
 def one_line(text: object) -> str:

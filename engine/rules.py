@@ -157,7 +157,8 @@ class Limits:
     max_working_days: int | None = None
     max_vacant_months: int | None = None
     day_threshold: int | None = None  # a month begun after this day of the month is due
-    relay_max_months: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # by other support
+    # by other support
+    relay_max_months: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     rank: int | None = None  # renouvellement: only the period of this rank in its chain (AML concertation)
     after_diagnostic_motif: str | None = None  # this motif starts the month after the household's DSF
 

@@ -111,7 +111,8 @@ def _swollen_grid(how: str) -> bytes:
             if how == "textes" and info.filename == "xl/sharedStrings.xml":
                 continue
             if how == "entite" and info.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>', 1)
+                data = data.replace(
+                    b"?>", b'?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>', 1)
             new.writestr(info.filename, data)
         if how == "textes":
             new.writestr("xl/sharedStrings.xml", b'<?xml version="1.0"?><sst xmlns="http://schemas.'

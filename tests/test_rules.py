@@ -77,7 +77,10 @@ def test_pas_de_calais_has_every_rule_of_domain_section_4() -> None:
                                           "CEA-VISITS", "CEA-INTERRUPTION", "CEA-CUMUL"} | ADDED_IDS["cea"]
 
 
-ADDED_IDS: dict[str, set[str]] = {"pas-de-calais": {"ASLL-CUMUL-AUTRE", "FAL-CUMUL-AUTRE", "AML-RENOUVELLEMENT", "FAL-PROLONGATION", "AML-CONCERTATION"}, "cea": set()}
+ADDED_IDS: dict[str, set[str]] = {
+    "pas-de-calais": {"ASLL-CUMUL-AUTRE", "FAL-CUMUL-AUTRE", "AML-RENOUVELLEMENT", "FAL-PROLONGATION",
+                      "AML-CONCERTATION"},
+    "cea": set()}
 """Rules the seeds state that DOMAIN.md section 4 has no row for yet. The five added by issue 13
 (AML-VISITS, FAL-VISITS, FAL-CUMUL, ASLL-RENOUVELLEMENT, CEA-CUMUL) now have their rows there."""
 
@@ -299,7 +302,8 @@ def test_visits_per_month_a_month_without_visit_counts_zero() -> None:
     [found] = run([m], [], visits, only={"ASLL-VISITS"})
     assert found.message.startswith("2026-04 : 1 visite à domicile pour 2 attendues")
     [none] = run([m], [], [], only={"ASLL-VISITS"})
-    assert none.message.startswith("2026-03 : 0 visite à domicile pour 2 attendues (ASL) ; 2026-04 : 0 visite")
+    assert none.message.startswith(
+        "2026-03 : 0 visite à domicile pour 2 attendues (ASL) ; 2026-04 : 0 visite")
 
 
 def test_aml_absence_two_months_then_activity() -> None:

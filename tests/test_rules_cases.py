@@ -18,12 +18,14 @@ CASES = load_yaml(Path(__file__).parent / "cases" / "regles.yaml").data["cas"]
 MEASURES = ("mesure_id;association;dispositif;type;territoire;date_decision;date_debut;duree_mois;"
             "renouvellement_de;date_audience;motif;menage\n")
 EVENTS = "mesure_id;type_evenement;date;commentaire\n"
-DOCUMENTS = "document_id;mesure_id;association;type_document;periode;date_reception;fichier;signataires_declares\n"
+DOCUMENTS = ("document_id;mesure_id;association;type_document;periode;date_reception;fichier;"
+             "signataires_declares\n")
 
 
 def _register(folder: Path, case: dict) -> Path:
     folder.mkdir(parents=True)
-    (folder / "mesures.csv").write_text(MEASURES + "".join(f"{r}\n" for r in case["mesures"]), encoding="utf-8")
+    (folder / "mesures.csv").write_text(MEASURES + "".join(f"{r}\n" for r in case["mesures"]),
+                                        encoding="utf-8")
     (folder / "evenements.csv").write_text(EVENTS + "".join(f"{r}\n" for r in case.get("evenements", [])),
                                            encoding="utf-8")
     (folder / "documents.csv").write_text(DOCUMENTS + "".join(f"{r}\n" for r in case.get("documents", [])),
@@ -34,7 +36,8 @@ def _register(folder: Path, case: dict) -> Path:
 def _findings(folder: Path, case: dict) -> list[dict]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        status = main(["check", str(folder), "--as-of", str(case["date"]), "--regles", case["regles"], "--json"])
+        status = main(["check", str(folder), "--as-of", str(case["date"]), "--regles", case["regles"],
+                       "--json"])
     assert status in (0, 1), status
     return json.loads(out.getvalue())["findings"]
 

@@ -202,7 +202,8 @@ CEA_MEASURES = [  # mesure_id, type, duree_mois, motif
 CEA_EVENTS = [("C-4", "interruption", "2026-05-20"), ("C-5", "autre_accompagnement", "2026-04-15"),
               ("C-1", "autre_accompagnement", "2026-07-15")]  # after C-1's end: no overlap
 CEA_EVENTS += [(i, "visite", f"2026-{m:02d}-{d:02d}")  # 2 visits a month: CEA-VISITS kept
-               for i, *_ in [("C-1",), ("C-2",), ("C-3",), ("C-4",), ("C-5",)] for m in (3, 4, 5) for d in (5, 19)]
+               for i, *_ in [("C-1",), ("C-2",), ("C-3",), ("C-4",), ("C-5",)]
+               for m in (3, 4, 5) for d in (5, 19)]
 CEA_EXPECTED = {
     ("CEA-DURATION", "warning", "C-2", None, "« acces » : 3 mois"),
     ("CEA-CUMUL", "error", "C-3", None, "MASP"),

@@ -419,4 +419,5 @@ def test_signed_field_hidden_after_signing_is_a_modification_per_party(pki, tmp_
     found = signature_findings(report).get("C90-masquee", [])
     errors = [f for f in found if f["severity"] == "error" and "modifié après signature" in f["message"]]
     assert errors, found
-    assert all(any(f"« {field} »" in f["message"] for f in errors) for field in ("sig_menage", "sig_association"))
+    assert all(any(f"« {field} »" in f["message"] for f in errors)
+               for field in ("sig_menage", "sig_association"))

@@ -35,7 +35,8 @@ def check_piece(rule: Rule, ctx: Context) -> list[Finding]:
         if rule.deadline is not None:
             anchor = ctx.anchor_of(rule.deadline, measure)
             due = ctx.due(rule.deadline, anchor) if anchor is not None else None
-        if due is None or due >= ctx.ruleset.checked_from:  # « les périodes antérieures ne sont pas contrôlées »
+        # « les périodes antérieures ne sont pas contrôlées »
+        if due is None or due >= ctx.ruleset.checked_from:
             found.extend(timeliness(rule, ctx, docs, due, measure.association, measure.mesure_id))
         for doc in docs:
             found.extend(signature_findings(rule, doc, ctx))

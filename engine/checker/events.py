@@ -165,7 +165,8 @@ def check_visits(rule: Rule, ctx: Context) -> list[Finding]:
             continue
         kind = f" ({measure.kind})" if measure.kind else ""
         expected = f"pour {minimum} attendue{'s' if minimum > 1 else ''}{kind}"
-        parts = [f"{y:04d}-{m:02d} : {days(count, 'visite')} à domicile {expected}" for (y, m), count in short]
+        parts = [f"{y:04d}-{m:02d} : {days(count, 'visite')} à domicile {expected}"
+                 for (y, m), count in short]
         if not counts:
             parts.append("aucune visite enregistrée pour cette mesure")
         found.append(finding(rule, measure.association, " ; ".join(parts), evidence=Evidence.DECLARED,

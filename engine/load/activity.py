@@ -136,7 +136,8 @@ def missing_register_files(folder: Path) -> list[InputError]:
         return []
     folded = {n.casefold() for n in names}
     return [InputError(
-        f"« {name} » absent : ce dossier tient un registre CSV ({', '.join(sorted(names & set(KNOWN_FILES)))}) "
+        f"« {name} » absent : ce dossier tient un registre CSV "
+        f"({', '.join(sorted(names & set(KNOWN_FILES)))}) "
         f"et le solde ne peut pas être calculé sans lui ; s'il n'y a rien à déclarer, déposez un "
         f"{name} ne contenant que sa ligne d'en-tête", folder / name)
         for name in REGISTER_FILES if name not in names and name.casefold() not in folded]
@@ -173,7 +174,8 @@ def folder_problems(folder: Path) -> list[InputError]:
         if path.is_symlink() and inside not in path.resolve().parents:
             problems.append(InputError("lien symbolique qui sort du dossier d'activité : refusé", path))
         elif not path.is_file():
-            kind = "est un dossier" if path.is_dir() else "n'est pas un fichier ordinaire (tube, périphérique…)"
+            kind = ("est un dossier" if path.is_dir()
+                    else "n'est pas un fichier ordinaire (tube, périphérique…)")
             problems.append(InputError(f"« {_shown(name)} » {kind} : un fichier est attendu", path))
     return problems
 
@@ -322,7 +324,8 @@ def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
     association, housing, month, days = (cells["association"], cells["logement_id"], cells["mois"],
                                          cells["jours_occupes"])
     measure = _OCCUPANCY_BY_NAME.get(cells["dispositif"])
-    if (measure is None or not (days.isascii() and days.isdigit()) or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
+    if (measure is None or not (days.isascii() and days.isdigit()) or not MONTH.fullmatch(month)
+            or not _ID.fullmatch(housing)
             or (scope.associations is not None and association not in scope.associations)
             or scope.association not in (None, association) or scope.measure not in (None, measure)):
         return None

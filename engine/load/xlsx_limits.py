@@ -29,7 +29,8 @@ def xlsx_problem(path: Path, max_unzipped: int = MAX_UNZIPPED) -> str | None:
             return f"classeur de {len(members)} parties (au plus {MAX_MEMBERS}) : refusé"
         declared = sum(info.file_size for info in members)
         if declared > max_unzipped:
-            return f"archive XLSX trop grosse une fois décompressée ({declared} octets, au plus {max_unzipped})"
+            return (f"archive XLSX trop grosse une fois décompressée "
+                    f"({declared} octets, au plus {max_unzipped})")
         strings = cells = total = 0
         for info in members:
             if not info.filename.endswith((".xml", ".rels", ".vml")):
@@ -41,7 +42,8 @@ def xlsx_problem(path: Path, max_unzipped: int = MAX_UNZIPPED) -> str | None:
                 while chunk := part.read(CHUNK):
                     total += len(chunk)
                     if total > max_unzipped:  # the sizes the archive declares may lie
-                        return f"archive XLSX trop grosse une fois décompressée (plus de {max_unzipped} octets)"
+                        return (f"archive XLSX trop grosse une fois décompressée "
+                                f"(plus de {max_unzipped} octets)")
                     window = tail + chunk
                     if _DECLARATION.search(window):
                         return (f"déclaration DTD ou d'entité XML dans « {info.filename} » : refusée "

@@ -52,8 +52,8 @@ def _aml_chain(plan: Plan, association: str, periods: list[int], start: date, re
         if start > plan.as_of:
             return
         if rank > 1 and fault == "aml_renewal_unasked":
-            plan.expect("AML-RENOUVELLEMENT", association, "sans demande motivée", mesure_id=plan.measure_id(),
-                        due=start)
+            plan.expect("AML-RENOUVELLEMENT", association, "sans demande motivée",
+                        mesure_id=plan.measure_id(), due=start)
         elif rank > 1:  # AML-RENOUVELLEMENT: the motivated request, before the renewal starts
             plan.event(renews, "demande_renouvellement", start - timedelta(days=12), "demande motivée")
         if rank == 3 and fault == "aml_no_concertation":

@@ -137,7 +137,8 @@ def _routine_visits(plan: Plan) -> None:
         if start is None or not months:
             continue
         own = [e for e in plan.events if e["mesure_id"] == mesure_id]
-        doors = [e["date"] for e in own if e["type_evenement"] in ("porte_close", "absence_travailleur_social")]
+        doors = [e["date"] for e in own
+                 if e["type_evenement"] in ("porte_close", "absence_travailleur_social")]
         doors += [e["date"] for e in own if e["type_evenement"] == "reprise" and doors]
         span = (min(doors), max(doors)) if doors else None
         end, first, short = end_of(start, int(months)), start, []

@@ -44,7 +44,8 @@ def fal(plan: Plan, association: str, fault: str | None = None) -> None:
             plan.expect("FAL-PROLONGATION", association, "sans demande motivée", mesure_id=plan.measure_id(),
                         due=following)
         else:  # FAL-PROLONGATION: the justified request to the SPSLH first
-            plan.event(mesure_id, "demande_renouvellement", following - timedelta(days=15), "demande justifiée")
+            plan.event(mesure_id, "demande_renouvellement", following - timedelta(days=15),
+                       "demande justifiée")
         renewal = add_row(plan, association, "FAL", date_debut=following, duree_mois=extra,
                           renouvellement_de=mesure_id)
         if fault == "fal_prolong_long":
