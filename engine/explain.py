@@ -17,6 +17,7 @@ from engine.errors import FslError, InputError
 from engine.finance import Block, amount, build_table
 from engine.model import (
     COLUMNS,
+    Allocation,
     AllocationLine,
     Association,
     Conventions,
@@ -128,10 +129,11 @@ def explain(conventions: Conventions, year: int, slug: str) -> Trace:
     dep = conventions.departement
     shown = _shower(conventions)
     dep_file = shown(str(Path(conventions.root) / DEPARTEMENT_FILE))
-    years = sorted(p.year for p in dep.periods if p.year <= year and association.allocation(p.year))
     periods = tuple(
-        _period(dep, association, _block(conventions, y, slug), y, shown(association.path), dep_file)
-        for y in years
+        _period(dep, association, allocation, _block(conventions, p.year, slug), p, shown(association.path),
+                dep_file)
+        for p in sorted(dep.periods, key=lambda p: p.year)
+        if p.year <= year and (allocation := association.allocation(p.year)) is not None
     )
     return Trace(association, year, Where(shown(association.path), None), periods,
                  dep.advance_share, dep.balance_share, Where(dep_file, None),
@@ -144,15 +146,13 @@ def _block(conventions: Conventions, year: int, slug: str) -> Block:
     return next(b for b in table.blocks if b.association.slug == slug)
 
 
-def _period(dep: Departement, association: Association, block: Block, year: int, path: str,
-            dep_file: str) -> TracePeriod:
-    period = dep.period(year)
-    allocation = association.allocation(year)
+def _period(dep: Departement, association: Association, allocation: Allocation, block: Block, period: Period,
+            path: str, dep_file: str) -> TracePeriod:
     lines = tuple(  # the table's rows are the allocation's lines, in order (finance._block)
         _line(dep, line, row.amounts, row.total, period, path, dep_file)
         for line, row in zip(allocation.lines, block.rows, strict=True)
     )
-    return TracePeriod(year, period, allocation.estimated, allocation.source,
+    return TracePeriod(period.year, period, allocation.estimated, allocation.source,
                        Where(path, allocation.line), lines, dict(block.amounts), block.total,
                        block.advance, block.balance_cap, _by_measure(dep, association, block))
 
@@ -180,7 +180,7 @@ def _line(dep: Departement, line: AllocationLine, amounts, total: Decimal, perio
 
 
 def _figure(rate: Rate, line: AllocationLine, period: Period, path: str, dep_file: str) -> Figure:
-    value = rate.in_force(period.start)
+    value = rate.value_at(period.start)
     count = line.count(rate.column)
     return Figure(
         column=rate.column, label=rate.label, group=rate.group, count=count,

@@ -8,12 +8,13 @@ monthly rate, or prorated by months / 12 for an annual rate (004 annexe GLA: 800
 from __future__ import annotations
 
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.errors import FslError
-from engine.model import COLUMNS, GROUPS, Association, Conventions, Departement, Period, Rate, Unit
+from engine.model import (COLUMNS, GROUPS, Allocation, Association, Conventions, Departement, Period, Rate,
+                          Unit)
 from engine.money import to_cent
 
 ZERO = Decimal("0.00")
@@ -21,9 +22,7 @@ ZERO = Decimal("0.00")
 
 def amount(rate: Rate, count: int, period: Period) -> Decimal:
     """count × rate for `period`, rounded half-up to the cent."""
-    value = rate.in_force(period.start)
-    if value is None:
-        raise FslError(f"aucun taux « {rate.label} » en vigueur au {period.start:%d/%m/%Y}")
+    value = rate.value_at(period.start)
     if rate.unit is Unit.MONTH:
         raw = count * value.amount * period.months
     elif rate.unit is Unit.YEAR:
@@ -82,7 +81,7 @@ class Table:
         return tuple(row for block in self.blocks for row in block.rows)
 
 
-_PRICED: dict[int, tuple[weakref.ref, dict[int, Table]]] = {}
+_PRICED: dict[int, tuple[weakref.ref[Conventions], dict[int, Table]]] = {}
 
 
 def build_table(conventions: Conventions, year: int) -> Table:
@@ -91,11 +90,18 @@ def build_table(conventions: Conventions, year: int) -> Table:
     key = id(conventions)
     entry = _PRICED.get(key)
     if entry is None or entry[0]() is not conventions:
-        entry = (weakref.ref(conventions, lambda _, key=key: _PRICED.pop(key, None)), {})
+        entry = (weakref.ref(conventions, _forgetter(key)), {})
         _PRICED[key] = entry
     if year not in entry[1]:
         entry[1][year] = price_table(conventions, year)
     return entry[1][year]
+
+
+def _forgetter(key: int) -> Callable[[weakref.ref[Conventions]], None]:
+    """Drops the tables priced for conventions `key` once those conventions are gone."""
+    def forget(_: weakref.ref[Conventions]) -> None:
+        _PRICED.pop(key, None)
+    return forget
 
 
 def price_table(conventions: Conventions, year: int) -> Table:
@@ -106,9 +112,9 @@ def price_table(conventions: Conventions, year: int) -> Table:
         known = ", ".join(str(p.year) for p in dep.periods)
         raise FslError(f"aucune période {year} dans departement.yaml (périodes : {known})")
     blocks = tuple(
-        _block(dep, association, period)
+        _block(dep, association, allocation, period)
         for association in conventions.associations
-        if association.allocation(year) is not None
+        if (allocation := association.allocation(year)) is not None
     )
     if not blocks:
         years = sorted({y for a in conventions.associations for y in a.allocations})
@@ -117,8 +123,7 @@ def price_table(conventions: Conventions, year: int) -> Table:
     return Table(year, period, blocks, _sum_counts(blocks), _sum_amounts(blocks))
 
 
-def _block(dep: Departement, association: Association, period: Period) -> Block:
-    allocation = association.allocation(period.year)
+def _block(dep: Departement, association: Association, allocation: Allocation, period: Period) -> Block:
     rows = tuple(
         Row(association.slug, line.territory, line.arrondissement,
             {c: line.count(c) for c in COLUMNS}, _row_amounts(dep, line.counts, period))

@@ -9,6 +9,8 @@ from decimal import Decimal
 from enum import Enum
 from types import MappingProxyType
 
+from engine.errors import FslError
+
 
 class Measure(Enum):
     """The five supports of the FSL (004, rapport : « Il existe cinq types d'accompagnements »)."""
@@ -66,6 +68,14 @@ class Rate:
         """The latest value starting on or before `day`, or None when none does."""
         candidates = [v for v in self.values if v.start <= day]
         return max(candidates, key=lambda v: v.start) if candidates else None
+
+    def value_at(self, day: date) -> RateValue:
+        """The value in force on `day`; loading checks one exists at each period's start
+        (validation._missing_rates), so a missing one is an engine error, said in French."""
+        value = self.in_force(day)
+        if value is None:
+            raise FslError(f"aucun taux « {self.label} » en vigueur au {day:%d/%m/%Y}")
+        return value
 
 
 @dataclass(frozen=True)

@@ -196,7 +196,7 @@ def _legible(row: PublishedRow, column: str) -> bool:
 def _how(run: _Run, column: str, count: int, from_data: bool = False) -> str:
     """« 18 × 85,95 × 12 mois », « 800 (conventions) × 499,56 »."""
     rate = run.dep.rates[column]
-    value = format_number(rate.in_force(run.period.start).amount)
+    value = format_number(rate.value_at(run.period.start).amount)
     months = run.period.months
     shown = format_count(count) + (" (conventions)" if from_data else "")
     if rate.unit is Unit.MONTH:
@@ -215,11 +215,12 @@ def _printed(row: PublishedRow, column: str) -> Computed | None:
 
 
 def _sum(parts: list[Computed | None]) -> Computed | None:
-    if any(p is None for p in parts):
+    present = [p for p in parts if p is not None]
+    if len(present) < len(parts):
         return None
-    nonzero = [p for p in parts if p.value]
+    nonzero = [p for p in present if p.value]
     how = nonzero[0].how if len(nonzero) == 1 else " + ".join(format_number(p.value) for p in nonzero)
-    return Computed(sum((p.value for p in parts), ZERO), how or "0")
+    return Computed(sum((p.value for p in present), ZERO), how or "0")
 
 
 def _association_totals(run: _Run, rows: list[PublishedRow], values,
@@ -271,8 +272,8 @@ def _engine_counts(run: _Run, rows: list[PublishedRow], table: Table) -> None:
             published[key].append(row)
     for key, group in published.items():
         for column in COLUMNS:
-            cells = [r.cells.get(column) for r in group]
-            if any(c is None or not c.legible for c in cells):
+            cells = [c for r in group if (c := r.cells.get(column)) is not None and c.legible]
+            if len(cells) < len(group):
                 continue
             printed = sum((c.value or Decimal(0) for c in cells), Decimal(0))
             where = group[0].label() + (f" ({len(group)} lignes)" if len(group) > 1 else "")
@@ -306,8 +307,8 @@ def _column_sums(run: _Run, total: PublishedRow, rows: list[PublishedRow]) -> No
     for column in NUMERIC_COLUMNS:
         if column not in total.cells:
             continue
-        cells = [r.cells.get(column) for r in rows]
-        if any(c is None or not c.legible for c in cells):
+        cells = [c for r in rows if (c := r.cells.get(column)) is not None and c.legible]
+        if len(cells) < len(rows):
             run.unchecked["totaux de colonne (colonne incomplète)"] += 1
             continue
         value = sum((c.value or Decimal(0) for c in cells), Decimal(0))
