@@ -69,7 +69,8 @@ class Letter:
     def reduced(self) -> bool:
         """A balance that does not bring the payments up to the subsidy (motivated like a refund)."""
         s = self.settlement
-        return self.kind is LetterKind.SOLDE and s.base + s.balance < s.subsidy
+        # a SOLDE letter is for a computed settlement (kinds()), which always has a balance
+        return self.kind is LetterKind.SOLDE and s.balance is not None and s.base + s.balance < s.subsidy
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from engine.errors import FslError
-from engine.model import (COLUMNS, GROUPS, Allocation, Association, Conventions, Departement, Period, Rate,
-                          Unit)
+from engine.model import (
+    COLUMNS,
+    GROUPS,
+    Allocation,
+    Association,
+    Conventions,
+    Departement,
+    Period,
+    Rate,
+    Unit,
+)
 from engine.money import to_cent
 
 ZERO = Decimal("0.00")

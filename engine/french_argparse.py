@@ -47,12 +47,13 @@ def _french(text: str) -> str:
 
 @contextmanager
 def _in_french() -> Iterator[None]:
-    previous = argparse._
-    argparse._ = _french
+    module = vars(argparse)  # argparse's gettext alias `_` is private: typeshed does not declare it
+    previous = module["_"]
+    module["_"] = _french
     try:
         yield
     finally:
-        argparse._ = previous
+        module["_"] = previous
 
 
 class FrenchArgumentParser(argparse.ArgumentParser):

@@ -12,6 +12,7 @@ from pathlib import Path
 from engine.activity import ActivityMeasure
 from engine.calendar import Counting, deadline, holiday_calendar
 from engine.checker.ruleset import load_ruleset
+from engine.errors import FslError
 from engine.finance import Block, build_table
 from engine.grid import grid_filename, sheets_for
 from engine.load.activity import load_activity
@@ -57,8 +58,11 @@ def _data(block: Block, year: int, due: date, carried: tuple[ActivityMeasure, ..
 def grid_due(year: int, rules: str = "pas-de-calais") -> date:
     """When the year's grid is due (rule BILAN-ANNUEL: 1 February N+1, moved per art. 642)."""
     ruleset = load_ruleset(rules)
-    rule = next(r for r in ruleset.rules if r.id == ANNUAL_GRID_RULE)
-    d = rule.deadline
+    rule = next((r for r in ruleset.rules if r.id == ANNUAL_GRID_RULE), None)
+    d = rule.deadline if rule is not None else None
+    if d is None:
+        raise FslError(f"règles « {rules} » : la règle {ANNUAL_GRID_RULE} et son échéance sont attendues "
+                       "pour dater les grilles (échéance : 1er février N+1)")
     holidays = holiday_calendar(ruleset.country, ruleset.subdivision)
     return deadline(date(year, 1, 1), d.offset, Counting(d.counting), holidays, extend=d.extend,
                     fixed_day=d.fixed_day)

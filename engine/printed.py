@@ -40,18 +40,16 @@ def printed_differences(conventions: Conventions, year: int) -> tuple[PrintedDif
     if not path.is_file():
         return ()
     published = read_published(path)
-    blocks = {}
-    for block in build_table(conventions, year).blocks:
-        for key in (block.association.slug, block.association.name):
-            blocks[normalise(key)] = block
+    blocks = {normalise(key): block for block in build_table(conventions, year).blocks
+              for key in (block.association.slug, block.association.name)}
     differences = []
     for row in published.rows:
         cell = row.cells.get("montant_convention")
-        block = blocks.get(normalise(row.association)) if row.association.strip() else None
-        if cell is None or cell.value is None or block is None or cell.value == block.total:
+        found = blocks.get(normalise(row.association)) if row.association.strip() else None
+        if cell is None or cell.value is None or found is None or cell.value == found.total:
             continue
-        differences.append(PrintedDifference(block.association, cell.value, block.total,
-                                             published.path, row.line, _reason(block.association, year)))
+        differences.append(PrintedDifference(found.association, cell.value, found.total,
+                                             published.path, row.line, _reason(found.association, year)))
     return tuple(differences)
 
 

@@ -22,7 +22,7 @@ from engine.errors import TemplateError
 from engine.finance import Block, Table
 from engine.load.textfile import read_text
 from engine.load.yamlfile import YamlDocument, load_yaml
-from engine.model import Association, Conventions, Departement, Measure
+from engine.model import Association, Conventions, Departement, Measure, Period
 from engine.money import format_eur, json_amount
 from engine.pack.commission import Commission
 from engine.render.jinja import FILTERS, FieldUndefined
@@ -69,15 +69,15 @@ def scdl_rows(conventions: Conventions, commission: Commission, table: Table,
     """One row per association whose subsidy of the table's year is above zero (annexe 1 order)."""
     first = min(p.start for p in conventions.departement.periods)
     return [
-        _row(conventions, commission, template, block, first == table.period.start)
+        _row(conventions, commission, template, block, table.period, first == table.period.start)
         for block in table.blocks if block.total > 0
     ]
 
 
 def _row(conventions: Conventions, commission: Commission, template: YamlDocument, block: Block,
-         first_period: bool) -> ScdlRow:
+         period: Period, first_period: bool) -> ScdlRow:
+    """`period`: the table's, the commission's year (scdl_file loads both for one year)."""
     dep, association = conventions.departement, block.association
-    period = dep.period(commission.year)
     dep_path = str(Path(conventions.root) / DEPARTEMENT_FILE)
     values = {
         "idAttribuant": dep.siret or "", "nomServiceInstructeur": dep.service,

@@ -281,11 +281,12 @@ def _unpaid_dsf(register: Register, dsf: ActivityMeasure) -> str | None:
         return (f"porte close après {dsf.attempts} tentative de visite, non rémunérée : "
                 f"{CLOSED_DOOR_RULE}")
     household = dsf.record.household
-    if dsf.result is Result.REALISE and household:
+    day = dsf.realised_on  # set with `resultat` (load.activity._check_activity), and _dsf dates it
+    if dsf.result is Result.REALISE and household and day is not None:
         for m in register.measures:
             start, end = m.record.start, m.last_day
             if (m.measure is Measure.ASLL and m.record.household == household and start is not None
-                    and end is not None and start <= dsf.realised_on <= end):
+                    and end is not None and start <= day <= end):
                 return (f"ménage suivi en ASLL par l'association ({m.record.mesure_id}) le jour du "
                         f"diagnostic, DSF non rémunéré : {OWN_ASLL_RULE}")
     return None

@@ -41,7 +41,7 @@ class YearSettlement:
     register: Register
     settlements: tuple[Settlement, ...]
     schedule: tuple[AdvanceDue, ...]
-    letter_rules: LetterRules | None = None
+    letter_rules: LetterRules
     signed: frozenset[str] = frozenset()
 
     def json(self) -> dict:
