@@ -53,10 +53,11 @@ class FslError(Exception):
 
 
 class InputError(FslError):
-    """An input file is wrong: `path:line: field: message`."""
+    """An input file is wrong: `path:line: field: message`; `line` is a line number, or a cell of a
+    workbook (`Instructions!B3`)."""
 
     def __init__(
-        self, message: str, path: Path | str, line: int | None = None, field: str | None = None
+        self, message: str, path: Path | str, line: int | str | None = None, field: str | None = None
     ) -> None:
         super().__init__(message)
         self.path = str(path)
@@ -73,7 +74,7 @@ def quoted_path(path: object) -> str:
     return shown if shown == str(path) else f"« {shown} »"
 
 
-def located(path: str, line: int | None, field: str | None, message: str) -> str:
+def located(path: str, line: int | str | None, field: str | None, message: str) -> str:
     """`path:line: field: message`, each part on one line (see `one_line`)."""
     where = quoted_path(path) if line is None else f"{quoted_path(path)}:{line}"
     return f"{where}: {one_line(field or '-')}: {one_line(message)}"

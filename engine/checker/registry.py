@@ -12,7 +12,9 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
 from engine.activity import ACTIVITY_COLUMNS, OCCUPANCY_COLUMNS
 from engine.errors import InputError, InputErrors
@@ -66,6 +68,9 @@ class Reference:
     """The dispositifs each association's convention holds (a measure outside is an error finding)."""
 
 
+_E = TypeVar("_E", bound=Enum)
+
+
 class Row:
     """One CSV record with its file and line, turning each cell into a typed value or an error."""
 
@@ -110,7 +115,7 @@ class Row:
             return None
         return int(value)
 
-    def choice(self, column: str, enum: type, required: bool = True):
+    def choice(self, column: str, enum: type[_E], required: bool = True) -> _E | None:
         value = self.text(column, required)
         if value is None:
             return None
@@ -259,7 +264,7 @@ def _measures(path: Path, errors: list[InputError],
         if record.renews:
             renewals.append((row, record.renews))
     for row, renews in renewals:
-        if renews not in known or renews == row.cells["mesure_id"]:
+        if renews not in (known or ()) or renews == row.cells["mesure_id"]:  # known: set by the loop
             row.error("renouvellement_de",
                       f"« {_shown(renews)} » ne désigne aucune autre mesure de mesures.csv")
     return records, known
@@ -282,23 +287,24 @@ def _check_reference(row: Row, reference: Reference | None, *also: str) -> None:
 def _measure(row: Row) -> MeasureRecord | None:
     before = len(row.errors)
     measure = row.choice("dispositif", Measure)
-    values = dict(
-        mesure_id=row.text("mesure_id", True, _ID, "M-0001"),
-        association=row.text("association", True, _SLUG, "acarlogi"),
-        kind=row.text("type") or "", territory=row.text("territoire") or "",
-        decision=row.day("date_decision"), start=row.day("date_debut"),
-        months=row.number("duree_mois", 1, 60), renews=row.text("renouvellement_de", False, _ID),
-        hearing=row.day("date_audience"), motif=(row.text("motif") or "").lower(),
-        household=(row.text("menage", False, _ID, "a3f9c2") if "menage" in row.cells else None) or "",
-    )
+    mesure_id = row.text("mesure_id", True, _ID, "M-0001")
+    association = row.text("association", True, _SLUG, "acarlogi")
+    kind, territory = row.text("type") or "", row.text("territoire") or ""
+    decision, start = row.day("date_decision"), row.day("date_debut")
+    months, renews = row.number("duree_mois", 1, 60), row.text("renouvellement_de", False, _ID)
+    hearing, motif = row.day("date_audience"), (row.text("motif") or "").lower()
+    household = (row.text("menage", False, _ID, "a3f9c2") if "menage" in row.cells else None) or ""
     if measure is not None:
-        _check_kind(row, measure, values["kind"])
+        _check_kind(row, measure, kind)
         for column in _NEEDED.get(measure, ()):
             if not row.cells[column]:
                 row.error(column, f"obligatoire pour une mesure {measure.value}")
-    if len(row.errors) > before:
+    # a required cell that is None has recorded its error: the two tests agree
+    if len(row.errors) > before or measure is None or mesure_id is None or association is None:
         return None
-    return MeasureRecord(measure=measure, line=row.line, **values)
+    return MeasureRecord(mesure_id=mesure_id, association=association, measure=measure, kind=kind,
+                         territory=territory, decision=decision, start=start, months=months,
+                         renews=renews, hearing=hearing, motif=motif, line=row.line, household=household)
 
 
 def _check_kind(row: Row, measure: Measure, kind: str) -> None:
@@ -332,22 +338,24 @@ def _document(row: Row, measures: dict[str, MeasureRecord], known: set[str] | No
     before = len(row.errors)
     mesure_id = row.text("mesure_id", False, _ID)
     association = row.text("association", True, _SLUG, "acarlogi")
-    values = dict(
-        document_id=row.text("document_id", True, _ID, "D-0001"),
-        type=row.choice("type_document", DocumentType),
-        period=row.text("periode", False, _PERIOD, "2026-03 ou 2026"),
-        received=row.day("date_reception", True),
-        file=_file_name(row), declared=_roles(row), expected_signers=_expected_signers(row),
-    )
+    document_id = row.text("document_id", True, _ID, "D-0001")
+    kind = row.choice("type_document", DocumentType)
+    period = row.text("periode", False, _PERIOD, "2026-03 ou 2026")
+    received = row.day("date_reception", True)
+    file, declared, expected_signers = _file_name(row), _roles(row), _expected_signers(row)
     measure = measures.get(mesure_id or "")
     if mesure_id and known is not None and mesure_id not in known:
         row.error("mesure_id", f"« {mesure_id} » ne figure pas dans mesures.csv")
     elif measure is not None and association and measure.association != association:
         row.error("association", f"« {association} » alors que la mesure {mesure_id} "
                                  f"est suivie par « {measure.association} »")
-    if len(row.errors) > before:
+    # a required cell that is None has recorded its error: the two tests agree
+    if (len(row.errors) > before or association is None or document_id is None or kind is None
+            or received is None):
         return None
-    return DocumentRecord(mesure_id=mesure_id, association=association, line=row.line, **values)
+    return DocumentRecord(document_id=document_id, mesure_id=mesure_id, association=association, type=kind,
+                          period=period, received=received, file=file, declared=declared, line=row.line,
+                          expected_signers=expected_signers)
 
 
 def _file_name(row: Row) -> str | None:
@@ -397,7 +405,8 @@ def _events(path: Path, known: set[str] | None, errors: list[InputError]) -> lis
         if mesure_id and known is not None and mesure_id not in known:
             row.error("mesure_id", f"« {mesure_id} » ne figure pas dans mesures.csv")
         if len(row.errors) == before:
-            records.append(EventRecord(mesure_id=mesure_id, type=kind, day=day, line=row.line))
+            if mesure_id is not None and kind is not None and day is not None:  # required: else an error
+                records.append(EventRecord(mesure_id=mesure_id, type=kind, day=day, line=row.line))
     return records
 
 

@@ -77,7 +77,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     payments = read_payments(folder / PAYMENTS_FILE, errors, associations, year) \
         if (folder / PAYMENTS_FILE).is_file() else []
     received |= {m.association for m in measures} | {o.association for o in occupancy}
-    from_csv, grids = set(received), {}
+    from_csv, grids = set(received), dict[str, Path]()
     for path in sorted(folder.glob(GRID_GLOB)):
         grid = read_grid(path, errors, associations, year)
         if grid is None:
@@ -205,15 +205,16 @@ def activity_measure(row: Row, scope: Scope) -> ActivityMeasure | None:
     """One measure row: the register's columns (as `fsl check` reads them) and the activity ones."""
     before = len(row.errors)
     record = _measure(row)
-    extra = dict(actual_end=_day(row, "date_fin_reelle"), result=_result(row),
-                 realised_on=_day(row, "date_realisation"))
+    actual_end, result = _day(row, "date_fin_reelle"), _result(row)
+    realised_on = _day(row, "date_realisation")
     if record is None or len(row.errors) > before:
         return None
     _check_scope(row, scope, record.association, record.measure)
-    _check_activity(row, record, scope, **extra)
+    _check_activity(row, record, scope, actual_end=actual_end, result=result, realised_on=realised_on)
     if len(row.errors) > before:
         return None
-    return ActivityMeasure(record, where=where(row, "mesure_id"), **extra)
+    return ActivityMeasure(record, where=where(row, "mesure_id"), actual_end=actual_end, result=result,
+                           realised_on=realised_on)
 
 
 def where(row: Row, column: str) -> str:
@@ -310,7 +311,9 @@ def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
         row.error("dispositif", f"« {measure.value} » : un tableau d'occupation est FAL ou GLA")
     if association and measure:
         _check_scope(row, scope, association, measure)
-    if len(row.errors) > before:
+    # a required cell that is None has recorded its error: the two tests agree
+    if (len(row.errors) > before or association is None or measure is None or housing is None
+            or month is None or days is None):
         return None
     return Occupancy(association, measure, housing, month[0], month[1], days, where(row, "logement_id"))
 
@@ -351,7 +354,8 @@ def _month(row: Row, year: int | None) -> tuple[int, int] | None:
 
 def _duplicates(measures: list[ActivityMeasure], occupancy: list[Occupancy]) -> list[InputError]:
     """A measure id, or a housing-month, twice in the folder (across files too)."""
-    errors, seen = [], {}
+    errors: list[InputError] = []
+    seen: dict[str, str] = {}
     for m in measures:
         first = seen.setdefault(m.record.mesure_id, m.where)
         if first != m.where:

@@ -34,7 +34,7 @@ class CellRow(Row):
     formulas: frozenset[str] = NO_FORMULA
 
     def __init__(self, path: Path, sheet: str, number: int, letters: Mapping[str, str],
-                 columns: tuple[str, ...], cells: Mapping[str, str], errors: list[InputError]) -> None:
+                 columns: tuple[str, ...], cells: dict[str, str], errors: list[InputError]) -> None:
         # the cells come stripped from `_values`: Row's own conversion is not needed
         self.path, self.line, self.errors = path, number, errors
         self.cells, self.columns = cells, columns
@@ -173,7 +173,7 @@ def _rows(path: Path, sheet, spec: SheetSpec, errors: list[InputError]) -> Itera
 
 def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dict[str, int] | None:
     """Column name → index; columns the association added are left out (never read)."""
-    found = {}
+    found: dict[str, int] = {}
     for index, value in enumerate(cells):
         if isinstance(value, str) and value.strip() in spec.columns:
             found.setdefault(value.strip(), index)

@@ -46,7 +46,8 @@ def payment_row(row: Row, associations: Collection[str] | None, year: int | None
     if day is not None and year is not None and not year <= day.year <= year + 1:
         row.error("date", f"{day:%d/%m/%Y} : un versement sur la subvention {year} est daté du "
                           f"01/01/{year} au 31/12/{year + 1}")
-    if len(row.errors) > before:
+    # a required cell that is None has recorded its error: the two tests agree
+    if len(row.errors) > before or association is None or day is None or amount is None or mandate is None:
         return None
     return Payment(association, day, amount, mandate, f"{row.path}:{row.line}")
 
@@ -70,7 +71,8 @@ def parse_amount(row: Row) -> Decimal | None:
 
 def _twice(payments: Iterable[Payment]) -> list[InputError]:
     """The same mandate twice for one association would count one payment twice."""
-    errors, seen = [], {}
+    errors: list[InputError] = []
+    seen: dict[tuple[str, str], str] = {}
     for p in payments:
         first = seen.setdefault((p.association, p.mandate), p.where)
         if first != p.where:
