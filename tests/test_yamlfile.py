@@ -97,14 +97,14 @@ def _outcome(text: str):
 def _both_ways(text: str, monkeypatch) -> tuple:
     fast = _outcome(text)
     with monkeypatch.context() as patch:
-        patch.setattr(yamlfile, "_FastLoader", None)
+        patch.setattr(yamlfile, "_FAST_LOADER", None)
         slow = _outcome(text)
     return fast, slow
 
 
 def test_libyaml_is_there_after_install() -> None:
     """PyYAML's wheels bundle libyaml: without it the conventions load several times slower."""
-    assert yaml.__with_libyaml__ and yamlfile._FastLoader is not None
+    assert yaml.__with_libyaml__ and yamlfile._FAST_LOADER is not None
 
 
 @pytest.mark.parametrize("text", TRICKY)

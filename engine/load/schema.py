@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -95,11 +97,22 @@ def _to_input_error(doc: YamlDocument, error: ValidationError) -> InputError:
         missing = _quoted_name(error.message)
         field_path = (*path, missing)
     elif error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        extra = _unknown_fields(error)
         if extra:
             field_path = (*path, extra[0])
     line = doc.line_of(field_path)
     return InputError(_message_fr(error), doc.path, line, dotted(field_path))
+
+
+def _schema_of(error: ValidationError) -> Mapping[str, Any]:
+    """The subschema that failed; a boolean schema (`false`) has no keywords."""
+    return error.schema if isinstance(error.schema, Mapping) else {}
+
+
+def _unknown_fields(error: ValidationError) -> list[str]:
+    """The fields of an object (additionalProperties) that its schema does not name."""
+    fields = set(error.instance) if isinstance(error.instance, Mapping) else set()
+    return sorted(fields - set(_schema_of(error).get("properties", {})))
 
 
 def _quoted_name(message: str) -> str:
@@ -108,7 +121,8 @@ def _quoted_name(message: str) -> str:
 
 def _message_fr(error: ValidationError) -> str:
     """A French message: what was found, what was expected, an example when the schema has one."""
-    kind, value, schema = error.validator, error.validator_value, error.schema
+    kind, schema = error.validator, _schema_of(error)
+    value: Any = error.validator_value  # the failed keyword's value: any JSON value
     found = _shown(error.instance)
     if kind == "type":
         expected = " ou ".join(_TYPES_FR.get(t, t) for t in ([value] if isinstance(value, str) else value))
@@ -116,7 +130,7 @@ def _message_fr(error: ValidationError) -> str:
     elif kind == "required":
         text = f"champ obligatoire « {_quoted_name(error.message)} » absent"
     elif kind == "additionalProperties":
-        extra = sorted(set(error.instance) - set(schema.get("properties", {})))
+        extra = _unknown_fields(error)
         allowed = ", ".join(sorted(schema.get("properties", {})))
         text = f"champ inconnu « {', '.join(extra)} » (champs possibles : {allowed})"
     elif kind == "enum":

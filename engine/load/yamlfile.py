@@ -23,9 +23,10 @@ from yaml.composer import Composer
 from yaml.resolver import BaseResolver
 
 try:
-    from yaml.cyaml import CParser
+    from yaml._yaml import CParser  # what yaml.cyaml re-exports
+    _LIBYAML = True
 except ImportError:  # PyYAML without libyaml
-    CParser = None
+    _LIBYAML = False
 
 from engine.errors import InputError
 from engine.load.textfile import read_text
@@ -90,7 +91,7 @@ class _PlainLoader(_LimitedComposer, yaml.SafeLoader):
         _LimitedComposer.__init__(self)
 
 
-if CParser is not None:
+if _LIBYAML:
     class _FastLoader(_LimitedComposer, CParser, BaseResolver):
         """The same composer and resolution fed by libyaml's scanner and parser (C): the same
         nodes, several times faster. Used only where it agrees with `_PlainLoader` (`_compose`)."""
@@ -101,8 +102,8 @@ if CParser is not None:
             CParser.__init__(self, stream)
             BaseResolver.__init__(self)
             _LimitedComposer.__init__(self)
-else:  # PyYAML built without libyaml: the Python reader alone
-    _FastLoader = None
+_FAST_LOADER: type[_LimitedComposer] | None = _FastLoader if _LIBYAML else None
+"""None: PyYAML built without libyaml, the Python reader alone."""
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,10 @@ def _compose(text: str) -> list[yaml.Node]:
     """The documents' node trees. libyaml's parser when it is there and the text holds none of the
     characters it reads differently; on any refusal, the Python reader runs again and its outcome
     (the error, its wording and its line) is the one reported."""
-    if _FastLoader is not None and _fast_path_agrees(text):
+    if _FAST_LOADER is not None and _fast_path_agrees(text):
         try:
-            return list(yaml.compose_all(text, Loader=_FastLoader))
+            # the stub lists PyYAML's own loaders; a parser, composer and resolver are what it uses
+            return list(yaml.compose_all(text, Loader=_FAST_LOADER))  # type: ignore[arg-type]
         except (yaml.YAMLError, _TooComplex):
             pass
     return list(yaml.compose_all(text, Loader=_PlainLoader))
@@ -258,6 +260,9 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, _SEQ_TAG, where)
             return [self.build(item, (*where, i)) for i, item in enumerate(node.value)]
+        if not isinstance(node, yaml.ScalarNode):  # PyYAML composes only these three kinds
+            raise InputError("nœud YAML d'un type inconnu", self.path, node.start_mark.line + 1,
+                             dotted(where))
         return self._scalar(node, where)
 
     def _mapping(self, node: yaml.MappingNode, where: JsonPath) -> dict[str, Any]:
