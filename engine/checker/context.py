@@ -10,8 +10,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TypeVar
 
 from engine.calendar import HolidayCalendar, deadline
+from engine.errors import FslError
 from engine.rules import (
     Anchor,
     Deadline,
@@ -29,6 +31,31 @@ from engine.rules import (
     Severity,
     Submission,
 )
+
+_T = TypeVar("_T")
+
+
+def limit(rule: Rule, value: _T | None, name: str) -> _T:
+    """The `limites.<name>` entry this rule's control reads; a rules file without it stops the
+    check with a French message (the schema does not tie every entry to its control)."""
+    if value is None:
+        raise FslError(f"règle {rule.id} : « limites.{name} » est attendu pour le contrôle "
+                       f"« {rule.check.value} » (voir conventions/regles/pas-de-calais.yaml)")
+    return value
+
+
+def deadline_of(rule: Rule) -> Deadline:
+    """The rule's `echeance`; a rules file without it stops the check with a French message."""
+    if rule.deadline is None:
+        raise FslError(f"règle {rule.id} : « echeance » est attendue pour le contrôle « {rule.check.value} »")
+    return rule.deadline
+
+
+def document_of(rule: Rule) -> DocumentType:
+    """The rule's `piece` (required by the schema for the document controls)."""
+    if rule.document is None:
+        raise FslError(f"règle {rule.id} : « piece » est attendue pour le contrôle « {rule.check.value} »")
+    return rule.document
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from engine.calendar import months_between
-from engine.checker.context import DOCUMENT_LABELS, Context, days, finding
+from engine.checker.context import DOCUMENT_LABELS, Context, days, document_of, finding
 from engine.checker.signatories import signature_findings
 from engine.rules import (
     Check,
@@ -27,10 +27,11 @@ from engine.rules import (
 
 def check_piece(rule: Rule, ctx: Context) -> list[Finding]:
     found: list[Finding] = []
+    kind = document_of(rule)
     for measure in ctx.measures_for(rule):
         if not applies(rule.condition, measure, ctx):
             continue
-        docs = ctx.documents_of(measure.mesure_id, rule.document)
+        docs = ctx.documents_of(measure.mesure_id, kind)
         due = None
         if rule.deadline is not None:
             anchor = ctx.anchor_of(rule.deadline, measure)
@@ -71,8 +72,13 @@ def expected(doc: DocumentRecord, ruleset, ctx: Context) -> bool:
 
 def is_renewal(measure: MeasureRecord, ctx: Context) -> bool:
     """A renewal continues a measure of the same support (a relay to another support does not)."""
+    return renewed(measure, ctx) is not None
+
+
+def renewed(measure: MeasureRecord, ctx: Context) -> MeasureRecord | None:
+    """The period `measure` renews, when it is a renewal (same support), else None."""
     previous = ctx.measures.get(measure.renews or "")
-    return previous is not None and previous.measure is measure.measure
+    return previous if previous is not None and previous.measure is measure.measure else None
 
 
 def timeliness(
@@ -82,7 +88,7 @@ def timeliness(
     """Late (first receipt after `due`), missing past `due`, or due within the alert window."""
     if due is None:
         return []
-    label = DOCUMENT_LABELS[rule.document] + (f" {period}" if period else "")
+    label = DOCUMENT_LABELS[document_of(rule)] + (f" {period}" if period else "")
     if docs:
         first = docs[0]
         late = (first.received - due).days
@@ -120,7 +126,7 @@ def check_periodic(rule: Rule, ctx: Context) -> list[Finding]:
 
 
 def _periodic_deadlines(rule: Rule, ctx: Context, association: str) -> list[Finding]:
-    docs = ctx.association_documents.get((association, rule.document), ())
+    docs = ctx.association_documents.get((association, document_of(rule)), ())
     found = []
     for period, start in active_periods(rule, ctx, association):
         received = tuple(d for d in docs if d.period == period)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from engine.calendar import end_of_month, months_between
-from engine.checker.context import Context, days, finding
+from engine.checker.context import Context, days, deadline_of, finding, limit
 from engine.rules import (
     DocumentType,
     EventRecord,
@@ -21,10 +22,11 @@ from engine.rules import (
 def check_notification(rule: Rule, ctx: Context) -> list[Finding]:
     """004 annexe ASLL « La fréquence » : 2 closed doors in a row, SLISL told within 5 working days."""
     found = []
+    expected = limit(rule, rule.limits.expected, "attendu")
     for measure in ctx.measures_for(rule):
         used: set[int] = set()
         for first, trigger in _streaks(rule, ctx.events_of(measure.mesure_id)):
-            answer = next((e for e in ctx.events_of(measure.mesure_id, rule.limits.expected)
+            answer = next((e for e in ctx.events_of(measure.mesure_id, expected)
                            if e.day >= trigger.day and e.line not in used), None)
             if answer is not None:
                 used.add(answer.line)
@@ -34,11 +36,13 @@ def check_notification(rule: Rule, ctx: Context) -> list[Finding]:
 
 def _streaks(rule: Rule, events: tuple[EventRecord, ...]) -> list[tuple[EventRecord, EventRecord]]:
     """(first, last) of each run of `consecutifs` trigger events not broken by a reset event."""
-    runs, streak = [], []
+    runs: list[tuple[EventRecord, EventRecord]] = []
+    streak: list[EventRecord] = []
+    trigger, consecutive = deadline_of(rule).event, limit(rule, rule.limits.consecutive, "consecutifs")
     for event in events:
-        if event.type is rule.deadline.event:
+        if event.type is trigger:
             streak.append(event)
-            if len(streak) == rule.limits.consecutive:
+            if len(streak) == consecutive:
                 runs.append((streak[0], streak[-1]))
                 streak = []
         elif event.type is rule.limits.reset:
@@ -50,32 +54,34 @@ def _notification_finding(
     rule: Rule, ctx: Context, measure: MeasureRecord, first: EventRecord, trigger: EventRecord,
     answer: EventRecord | None,
 ) -> list[Finding]:
-    due = ctx.due(rule.deadline, trigger.day)
+    due = ctx.due(deadline_of(rule), trigger.day)
     said = f"portes closes du {first.day} et du {trigger.day}"
-    common = dict(evidence=Evidence.DECLARED, mesure_id=measure.mesure_id, due=due)
+    report = partial(finding, rule, measure.association, evidence=Evidence.DECLARED,
+                     mesure_id=measure.mesure_id, due=due)
     if answer is not None:
         late = (answer.day - due).days
         if late <= 0:
             return []
         message = f"{said} : SLISL prévenu le {answer.day}, dû le {due} : {days(late)} de retard"
-        return [finding(rule, measure.association, message, received=answer.day, days_late=late, **common)]
+        return [report(message, received=answer.day, days_late=late)]
     if due < ctx.as_of:
         late = (ctx.as_of - due).days
         message = f"{said} : SLISL non prévenu, dû le {due} : {days(late)} de retard au {ctx.as_of}"
-        return [finding(rule, measure.association, message, days_late=late, **common)]
+        return [report(message, days_late=late)]
     if ctx.alert(due):
         message = f"{said} : SLISL à prévenir au plus tard le {due}"
-        return [finding(rule, measure.association, message, severity=Severity.WARNING, **common)]
+        return [report(message, severity=Severity.WARNING)]
     return []
 
 
 def check_suspension(rule: Rule, ctx: Context) -> list[Finding]:
     """004 annexe ASLL : an unavailability under one quarter suspends the measure, beyond it stops."""
     found = []
+    trigger = deadline_of(rule).event
     for measure in ctx.measures_for(rule):
         events = ctx.events_of(measure.mesure_id)
         for index, event in enumerate(events):
-            if event.type is rule.deadline.event:
+            if event.type is trigger:
                 problem = _suspension_problem(rule, ctx, measure, event, events[index + 1:])
                 if problem is not None:
                     found.append(problem)
@@ -85,22 +91,23 @@ def check_suspension(rule: Rule, ctx: Context) -> list[Finding]:
 def _suspension_problem(
     rule: Rule, ctx: Context, measure: MeasureRecord, start: EventRecord, later: tuple[EventRecord, ...],
 ) -> Finding | None:
-    limit = ctx.due(rule.deadline, start.day)
+    until = ctx.due(deadline_of(rule), start.day)
     end = next((e for e in later if e.type in (rule.limits.expected, EventType.SORTIE_LOGEMENT)), None)
-    common = dict(evidence=Evidence.DECLARED, mesure_id=measure.mesure_id, due=limit)
+    report = partial(finding, rule, measure.association, evidence=Evidence.DECLARED,
+                     mesure_id=measure.mesure_id, due=until)
     if end is not None:
-        late = (end.day - limit).days
+        late = (end.day - until).days
         if end.type is EventType.SORTIE_LOGEMENT or late <= 0:
             return None
         message = (f"suspendue le {start.day}, reprise le {end.day} : plus d'un trimestre, "
                    "la mesure aurait dû être arrêtée")
-        return finding(rule, measure.association, message, received=end.day, days_late=late, **common)
-    if (measure.end is not None and measure.end <= limit) or limit >= ctx.as_of:
+        return report(message, received=end.day, days_late=late)
+    if (measure.end is not None and measure.end <= until) or until >= ctx.as_of:
         return None
-    late = (ctx.as_of - limit).days
+    late = (ctx.as_of - until).days
     message = (f"suspendue le {start.day} sans reprise : plus d'un trimestre au {ctx.as_of}, "
                "la mesure aurait dû être arrêtée")
-    return finding(rule, measure.association, message, days_late=late, **common)
+    return report(message, days_late=late)
 
 
 def elapsed_months(measure: MeasureRecord, ctx: Context) -> list[tuple[int, int]]:
@@ -203,9 +210,10 @@ def check_closed_door(rule: Rule, ctx: Context) -> list[Finding]:
             continue
         if ctx.documents_of(measure.mesure_id, DocumentType.DSF):
             continue
-        if len(attempts) < rule.limits.min_attempts:
+        needed = limit(rule, rule.limits.min_attempts, "tentatives_min")
+        if len(attempts) < needed:
             message = (f"porte close après {days(len(attempts), 'tentative')} de visite : "
-                       f"au moins {rule.limits.min_attempts} pour être rémunérée")
+                       f"au moins {needed} pour être rémunérée")
             found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
                                  mesure_id=measure.mesure_id))
     return found

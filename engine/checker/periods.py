@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from engine.calendar import add_months, end_of_month, first_of_next_month
 from engine.checker.context import Context, finding
-from engine.checker.deadlines import is_renewal
+from engine.checker.deadlines import is_renewal, renewed
 from engine.rules import Evidence, Finding, Measure, MeasureRecord, Rule
 
 
@@ -15,20 +15,21 @@ def check_start(rule: Rule, ctx: Context) -> list[Finding]:
     """004 annexe ASLL « La date d'effet » ; 001 « La mise en œuvre de la mesure »."""
     found = []
     for measure in ctx.measures_for(rule):
-        if measure.decision is None or measure.start is None or is_renewal(measure, ctx):
+        decision, start = measure.decision, measure.start
+        if decision is None or start is None or is_renewal(measure, ctx):
             continue
-        expected = first_of_next_month(measure.decision)
-        problem = _start_problem(rule, measure, expected)
-        if not problem and measure.start < expected:
-            problem = _diagnostic_problem(rule, measure, ctx)
+        expected = first_of_next_month(decision)
+        problem = _start_problem(rule, measure, start, expected)
+        if not problem and start < expected:
+            problem = _diagnostic_problem(rule, measure, decision, start, ctx)
         if problem:
             found.append(finding(rule, measure.association, problem, evidence=Evidence.DECLARED,
                                  mesure_id=measure.mesure_id, due=expected))
     return found
 
 
-def _start_problem(rule: Rule, measure: MeasureRecord, expected: date) -> str | None:
-    start, limits = measure.start, rule.limits
+def _start_problem(rule: Rule, measure: MeasureRecord, start: date, expected: date) -> str | None:
+    limits = rule.limits
     said = f"début le {start}, décision le {measure.decision}"
     if limits.start_until_month_end:
         if expected <= start <= end_of_month(expected):
@@ -43,34 +44,35 @@ def _start_problem(rule: Rule, measure: MeasureRecord, expected: date) -> str | 
     return f"{said} : attendu le {expected} (1er du mois qui suit la décision)"
 
 
-def _diagnostic_problem(rule: Rule, measure: MeasureRecord, ctx: Context) -> str | None:
+def _diagnostic_problem(rule: Rule, measure: MeasureRecord, decision: date, start: date,
+                        ctx: Context) -> str | None:
     """004 annexe ASLL « La date d'effet » : a household met on a DSF « débute le mois qui suit la
     réalisation du diagnostic ». The diagnostic is the DSF measure of the same household (column
     menage) whose date_debut is the day of the diagnostic."""
     motif = rule.limits.after_diagnostic_motif
-    if motif is None or measure.motif != motif or measure.start is None:
+    if motif is None or measure.motif != motif:
         return None
     diagnostics = sorted(m.start for m in ctx.measures.values()
                          if m.measure is Measure.DSF and m.start is not None and measure.household
                          and m.household == measure.household)
     if not diagnostics:
-        return (f"début rétroactif le {measure.start} (motif {motif}) : aucun DSF du même ménage "
+        return (f"début rétroactif le {start} (motif {motif}) : aucun DSF du même ménage "
                 "(colonne menage, date_debut = date du diagnostic) ne le justifie dans le registre")
-    before = [d for d in diagnostics if d <= measure.decision]
+    before = [d for d in diagnostics if d <= decision]
     diagnostic = before[-1] if before else diagnostics[0]
     bound = first_of_next_month(diagnostic)
-    if measure.start >= bound:
+    if start >= bound:
         return None
-    return (f"début le {measure.start} (motif {motif}) : diagnostic réalisé le {diagnostic}, "
+    return (f"début le {start} (motif {motif}) : diagnostic réalisé le {diagnostic}, "
             f"la mesure débute au plus tôt le {bound} (le mois qui suit la réalisation du diagnostic)")
 
 
 def chain_of(measure: MeasureRecord, ctx: Context) -> list[MeasureRecord]:
     """The measure and the periods it renews, oldest first (same support only; cycles cut)."""
     chain = [measure]
-    while is_renewal(chain[0], ctx) and len(chain) <= len(ctx.measures):
-        previous = ctx.measures[chain[0].renews]
-        if previous in chain:
+    while len(chain) <= len(ctx.measures):
+        previous = renewed(chain[0], ctx)
+        if previous is None or previous in chain:
             break
         chain.insert(0, previous)
     return chain
@@ -83,14 +85,15 @@ def check_duration(rule: Rule, ctx: Context) -> list[Finding]:
         if measure.months is None:
             continue
         chain = chain_of(measure, ctx)
-        for problem in _duration_problems(rule, measure, chain):
+        for problem in _duration_problems(rule, measure, measure.months, chain):
             found.append(finding(rule, measure.association, problem, evidence=Evidence.DECLARED,
                                  mesure_id=measure.mesure_id))
     return found
 
 
-def _duration_problems(rule: Rule, measure: MeasureRecord, chain: list[MeasureRecord]) -> list[str]:
-    limits, rank, months = rule.limits, len(chain), measure.months
+def _duration_problems(rule: Rule, measure: MeasureRecord, months: int,
+                       chain: list[MeasureRecord]) -> list[str]:
+    limits, rank = rule.limits, len(chain)
     problems = []
     maximum = limits.max_months
     if limits.max_by_rank:

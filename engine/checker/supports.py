@@ -10,10 +10,11 @@ pseudonym of the optional `menage` column and reported by their `mesure_id`.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 
 from engine.calendar import add_months, is_working_day, months_between
 from engine.checker import periods
-from engine.checker.context import Context, days, finding
+from engine.checker.context import Context, days, finding, limit
 from engine.checker.deadlines import is_renewal
 from engine.rules import EventType, Evidence, Finding, MeasureRecord, Rule, Severity
 
@@ -45,10 +46,13 @@ def _overlap(rule: Rule, measure: MeasureRecord, other: MeasureRecord) -> str | 
     if other.mesure_id == measure.mesure_id or measure.renews == other.mesure_id or \
             other.renews == measure.mesure_id:
         return None  # the same measure, or a link periods.check_overlap already judges
-    first, last = max(measure.start, other.start), min(measure.end, other.end)
+    start, end, other_start, other_end = measure.start, measure.end, other.start, other.end
+    if start is None or end is None or other_start is None or other_end is None:
+        return None  # household_overlaps compares dated measures only
+    first, last = max(start, other_start), min(end, other_end)
     if first > last:
         return None
-    if other.measure in rule.measures and (other.start, other.mesure_id) > (measure.start, measure.mesure_id):
+    if other.measure in rule.measures and (other_start, other.mesure_id) > (start, measure.mesure_id):
         return None  # reported once, on the later of two measures this rule follows
     months = periods.relay_months(rule, other)
     relay = other.measure is not measure.measure and months > 0
@@ -65,11 +69,12 @@ def check_excluded(rule: Rule, ctx: Context) -> list[Finding]:
     `motif` names one of them, or an `autre_accompagnement` event falls within its period."""
     found = []
     for measure in ctx.measures_for(rule):
-        common = dict(evidence=Evidence.DECLARED, mesure_id=measure.mesure_id)
+        report = partial(finding, rule, measure.association, evidence=Evidence.DECLARED,
+                         mesure_id=measure.mesure_id)
         if measure.motif in rule.limits.excluded:
             message = (f"motif « {measure.motif} » : la mesure ne se cumule pas avec un accompagnement "
                        f"{measure.motif.upper()}")
-            found.append(finding(rule, measure.association, message, **common))
+            found.append(report(message))
         if measure.start is None or measure.end is None:
             continue
         for event in ctx.events_of(measure.mesure_id, EventType.AUTRE_ACCOMPAGNEMENT):
@@ -77,7 +82,7 @@ def check_excluded(rule: Rule, ctx: Context) -> list[Finding]:
                 others = ", ".join(sorted(rule.limits.excluded)).upper()
                 message = (f"autre accompagnement déclaré le {event.day} pendant la mesure (du "
                            f"{measure.start} au {measure.end}) : cumul interdit ({others})")
-                found.append(finding(rule, measure.association, message, due=event.day, **common))
+                found.append(report(message, due=event.day))
     return found
 
 
@@ -86,21 +91,22 @@ def check_renewal(rule: Rule, ctx: Context) -> list[Finding]:
     needs a `demande_renouvellement` event (on it or on the period it renews) by its decision, or
     by its start when the register has no decision date."""
     found = []
+    expected = limit(rule, rule.limits.expected, "attendu")
     for measure in ctx.measures_for(rule):
         anchor = measure.decision or measure.start
         if not is_renewal(measure, ctx) or anchor is None or anchor > ctx.as_of:
             continue
         if rule.limits.rank is not None and len(periods.chain_of(measure, ctx)) != rule.limits.rank:
             continue
-        asked = [e for mesure_id in (measure.mesure_id, measure.renews)
-                 for e in ctx.events_of(mesure_id, rule.limits.expected) if e.day <= anchor]
+        asked = [e for mesure_id in (measure.mesure_id, measure.renews) if mesure_id
+                 for e in ctx.events_of(mesure_id, expected) if e.day <= anchor]
         if asked:
             continue
         said = "décision" if measure.decision else "début"
-        what = ("sans concertation enregistrée" if rule.limits.expected is EventType.CONCERTATION
+        what = ("sans concertation enregistrée" if expected is EventType.CONCERTATION
                 else "sans demande motivée enregistrée")
         message = (f"renouvellement de {measure.renews} {what} "
-                   f"(événement {rule.limits.expected.value}) au plus tard à sa {said} du {anchor}")
+                   f"(événement {expected.value}) au plus tard à sa {said} du {anchor}")
         found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
                              mesure_id=measure.mesure_id, due=anchor))
     return found
@@ -111,7 +117,8 @@ def check_worker_absence(rule: Rule, ctx: Context) -> list[Finding]:
     the association informs the Département (event `attendu`, e.g. notification_slisl). The absence
     runs from its event to the next visit or resumption (else to `as_of`)."""
     found = []
-    limit = rule.limits.max_working_days
+    most = limit(rule, rule.limits.max_working_days, "jours_ouvres_max")
+    expected = limit(rule, rule.limits.expected, "attendu")
     for measure in ctx.measures_for(rule):
         events = ctx.events_of(measure.mesure_id)
         for index, event in enumerate(events):
@@ -120,14 +127,14 @@ def check_worker_absence(rule: Rule, ctx: Context) -> list[Finding]:
             later = events[index + 1:]
             back = next((e.day for e in later if e.type in (EventType.VISITE, EventType.REPRISE)), None)
             end = back or ctx.as_of + timedelta(days=1)
-            away, beyond = _working_days(event.day, end, limit, ctx)
-            told = any(e.type is rule.limits.expected for e in later)
-            if away <= limit or told:
+            away, beyond = _working_days(event.day, end, most, ctx)
+            told = any(e.type is expected for e in later)
+            if away <= most or told:
                 continue
             until = f"jusqu'au {back}" if back else f"toujours au {ctx.as_of}"
             message = (f"travailleur social absent depuis le {event.day} ({until}) : {away} jours ouvrés, "
-                       f"plus de {limit}, sans information enregistrée "
-                       f"(événement {rule.limits.expected.value})")
+                       f"plus de {most}, sans information enregistrée "
+                       f"(événement {expected.value})")
             found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
                                  mesure_id=measure.mesure_id, due=beyond))
     return found
@@ -155,12 +162,13 @@ def check_vacancy(rule: Rule, ctx: Context) -> list[Finding]:
         if row.measure in rule.measures and date(*row.month, 1) <= last_month:
             months.setdefault((row.association, row.housing), {})[row.month] = row.days
     found = []
+    most = limit(rule, rule.limits.max_vacant_months, "vacance_max_mois")
     for (association, housing), seen in sorted(months.items()):
         for run in _vacant_runs(seen):
-            if len(run) > rule.limits.max_vacant_months:
+            if len(run) > most:
                 shown = f"de {run[0][0]:04d}-{run[0][1]:02d} à {run[-1][0]:04d}-{run[-1][1]:02d}"
                 message = (f"logement {housing} vacant {len(run)} mois de suite ({shown}) : au plus "
-                           f"{rule.limits.max_vacant_months} mois de vacance commerciale entre deux "
+                           f"{most} mois de vacance commerciale entre deux "
                            "locataires (une vacance technique se justifie au SPSLH)")
                 found.append(finding(rule, association, message, evidence=Evidence.DECLARED,
                                      due=date(*run[0], 1)))
@@ -168,7 +176,8 @@ def check_vacancy(rule: Rule, ctx: Context) -> list[Finding]:
 
 
 def _vacant_runs(seen: dict[tuple[int, int], int]) -> list[list[tuple[int, int]]]:
-    runs, run = [], []
+    runs: list[list[tuple[int, int]]] = []
+    run: list[tuple[int, int]] = []
     for month in sorted(seen):
         follows = run and _next(run[-1]) == month
         if seen[month] == 0:
@@ -193,20 +202,22 @@ def check_interruption(rule: Rule, ctx: Context) -> list[Finding]:
     interruption falls after day N. Reported so the payment follows it; an interruption recorded
     before the start or after the end of the period is an error."""
     found = []
+    threshold = limit(rule, rule.limits.day_threshold, "jour_du_mois_max")
     for measure in ctx.measures_for(rule):
         for event in ctx.events_of(measure.mesure_id, EventType.INTERRUPTION):
-            common = dict(evidence=Evidence.DECLARED, mesure_id=measure.mesure_id, due=event.day)
+            report = partial(finding, rule, measure.association, evidence=Evidence.DECLARED,
+                             mesure_id=measure.mesure_id, due=event.day)
             if measure.start is None or measure.end is None or not measure.start <= event.day <= measure.end:
                 message = f"interruption le {event.day} en dehors de la période de la mesure"
-                found.append(finding(rule, measure.association, message, severity=Severity.ERROR, **common))
+                found.append(report(message, severity=Severity.ERROR))
                 continue
-            due = months_due(measure.start, event.day, rule.limits.day_threshold)
-            counted = "compté" if event.day.day > rule.limits.day_threshold else "non compté"
+            due = months_due(measure.start, event.day, threshold)
+            counted = "compté" if event.day.day > threshold else "non compté"
             message = (f"interrompue le {event.day} : {due} mois {'dus' if due > 1 else 'dû'} sur "
                        f"{measure.months} (mois de l'interruption {counted} : interruption "
                        f"{'après' if counted == 'compté' else 'au plus tard'} "
-                       f"le {rule.limits.day_threshold})")
-            found.append(finding(rule, measure.association, message, **common))
+                       f"le {threshold})")
+            found.append(report(message))
     return found
 
 
