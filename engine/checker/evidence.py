@@ -99,9 +99,9 @@ def _docx_evidence(data: bytes) -> FileEvidence:
     return FileEvidence(status=FileStatus.READ)
 
 
-def precheck(folder: Path, doc: DocumentRecord, limits: FileLimits) -> FileEvidence | str:
-    """What can be said without opening the file (absent, not a file, too big), else its path."""
-    path = folder / FILES_DIR / doc.file
+def precheck(folder: Path, file: str, limits: FileLimits) -> FileEvidence | str:
+    """What can be said without opening `file` (absent, not a file, too big), else its path."""
+    path = folder / FILES_DIR / file
     try:
         info = path.stat()
         real = path.resolve(strict=True)
@@ -127,7 +127,7 @@ def read_evidence(
     for doc in documents:
         if doc.file is None or doc.received > as_of:
             continue
-        checked = precheck(Path(folder), doc, limits)
+        checked = precheck(Path(folder), doc.file, limits)
         if isinstance(checked, FileEvidence):
             found[doc.document_id] = checked
         else:

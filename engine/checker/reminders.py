@@ -166,7 +166,7 @@ def mail_merge_csv(letters_: Sequence[Letter], pdf: bool) -> str:
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for letter in letters_:
-        worst = max(line.finding.days_late for line in letter.lines)
+        worst = max(line.finding.days_late or 0 for line in letter.lines)  # set: reminder_findings
         writer.writerow([letter.association, letter.name, len(letter.lines), letter.missing, letter.late,
                          worst, f"{letter.stem}.docx", f"{letter.stem}.pdf" if pdf else ""])
     return out.getvalue()

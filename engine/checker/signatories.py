@@ -92,8 +92,8 @@ def _signer_findings(rule: Rule, doc: DocumentRecord, evidence: FileEvidence) ->
     naming someone else is a warning naming the role only, never either person."""
     found = []
     for role, expected in doc.expected_signers:
-        signed = [s for s in evidence.fields_for(role) if s.signed and s.problem is None and s.signer]
-        if signed and not any(same_person(expected, s.signer) for s in signed):
+        signers = [s.signer for s in evidence.fields_for(role) if s.signed and s.problem is None and s.signer]
+        if signers and not any(same_person(expected, signer) for signer in signers):
             found.append(_finding(
                 rule, doc, f"{DOCUMENT_LABELS[doc.type]} : signature {ROLE_LABELS[role]} faite avec le "
                 "certificat d'une autre personne que le signataire attendu (registre, signataires_declares)",

@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection, wait
 
 from engine.rules import FileEvidence, FileStatus
 
-Job = tuple  # (document_id, path) or (document_id, path, moment)
+Job = tuple[str, str] | tuple[str, str, datetime]  # (document_id, path) or (document_id, path, moment)
 Inspect = Callable[[str, int, Sequence[bytes], datetime], FileEvidence]
 POLL_SECONDS = 0.5
 
@@ -101,7 +101,8 @@ class WorkerPool:
     def __init__(self, limits, trust_roots: Sequence[bytes], moment: datetime, inspect: Inspect) -> None:
         self.limits, self.trust_roots, self.moment, self.inspect = limits, trust_roots, moment, inspect
         methods = multiprocessing.get_all_start_methods()
-        self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.context = (multiprocessing.get_context("fork") if "fork" in methods
+                        else multiprocessing.get_context("spawn"))
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> WorkerPool:
@@ -129,30 +130,32 @@ class WorkerPool:
         return results
 
     def _collect(self) -> list[tuple[str, FileEvidence]]:
-        busy = {w.conn: w for w in self.workers if w.job is not None}
+        busy = {w.conn: (w, w.job) for w in self.workers if w.job is not None}
         now = time.monotonic()
-        first_deadline = min(w.started + self.limits.seconds for w in busy.values())
+        first_deadline = min(w.started + self.limits.seconds for w, _ in busy.values())
         timeout = max(0.0, min(POLL_SECONDS, first_deadline - now))
-        done = []
-        for conn in wait(list(busy), timeout=timeout):
-            worker = busy[conn]
+        done: list[tuple[str, FileEvidence]] = []
+        ready = set(wait(list(busy), timeout=timeout))
+        for conn, (worker, job) in busy.items():
+            if conn not in ready:
+                continue
             try:
                 done.append(conn.recv())
                 worker.job = None
             except (EOFError, OSError):
-                done.append((worker.job[0], _unreadable("lecture interrompue : le lecteur s'est arrêté "
+                done.append((job[0], _unreadable("lecture interrompue : le lecteur s'est arrêté "
                                                         "(mémoire dépassée ou fichier piégé ?)")))
                 self._replace(worker)
         done.extend(self._overdue())
         return done
 
     def _overdue(self) -> list[tuple[str, FileEvidence]]:
-        late = [w for w in self.workers if w.job is not None
+        late = [(w, w.job) for w in self.workers if w.job is not None
                 and time.monotonic() - w.started > self.limits.seconds]
         done = []
-        for worker in late:
+        for worker, job in late:
             reason = f"lecture abandonnée après {self.limits.seconds:g} s (fichier piégé ou trop complexe)"
-            done.append((worker.job[0], _unreadable(reason)))
+            done.append((job[0], _unreadable(reason)))
             self._replace(worker)
         return done
 

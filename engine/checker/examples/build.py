@@ -98,10 +98,8 @@ def _measures(plan: Plan, names: tuple[str, ...], counts: dict[str, int], small:
         for index, fault in enumerate(faults):
             make(plan, holders[index % len(holders)], fault)
         for index in range(counts[kind]):
-            fault = None
-            if not small and plan.rng.random() < FAULT_RATE:
-                fault = plan.rng.choice(faults)
-            make(plan, _owner(plan, holders, kind, index), fault)
+            chosen = plan.rng.choice(faults) if not small and plan.rng.random() < FAULT_RATE else None
+            make(plan, _owner(plan, holders, kind, index), chosen)
     holders = _holders(names, "DSF", held)
     for index in range(2 if small else counts["DSF"] // 10):
         dsf(plan, holders[index % len(holders)], closed_door=True)

@@ -104,6 +104,8 @@ def place(plan: Plan, piece: Piece) -> None:
     """Add `piece` to the register (or not, when missing or not yet sent) and its expected findings."""
     common = dict(mesure_id=piece.mesure_id)
     if piece.missing:
+        if piece.due is None:
+            raise ValueError(f"{piece.rule} : une pièce jamais envoyée a une échéance")
         if piece.due < plan.as_of:
             plan.expect(piece.rule, piece.association, "non reçu", due=piece.due,
                         days_late=(plan.as_of - piece.due).days, **common)
@@ -130,6 +132,8 @@ def place(plan: Plan, piece: Piece) -> None:
 
 
 def _received(plan: Plan, piece: Piece) -> date:
+    if piece.due is None:
+        raise ValueError(f"{piece.rule} : une pièce sans échéance a sa date de réception (received)")
     if piece.late:
         return piece.due + timedelta(days=piece.late)
     return piece.due - timedelta(days=plan.rng.randint(0, 12))
