@@ -20,7 +20,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
-from engine.activity import ActivityMeasure, Register, Result
+from engine.activity import ActivityMeasure, AsllAct, Register, Result
 from engine.calendar import Counting, HolidayCalendar, days_in_month, deadline
 from engine.errors import FslError
 from engine.finance import Block, Table
@@ -64,6 +64,8 @@ class SettlementRules:
     balance_due: tuple[int, int]  # (month, day) of year N+1
     clause: str  # the payment clause as the annexes word it, quoted by the letters
     sources: Mapping[str, str]
+    fal_alone_rate: str  # the rate of a FAL housing with « accompagnement social » only
+    act_points: Mapping[AsllAct, int]  # points of an ASLL diagnostic, of a CET that could not be signed
 
 
 @dataclass(frozen=True)
@@ -167,8 +169,9 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
     dsf_done, dsf_unpaid = _dsf(register, Result.REALISE, period)
     doors, doors_unpaid = _dsf(register, Result.PORTE_CLOSE, period)
     unpaid = {"dsf": dsf_unpaid, "portes_closes": doors_unpaid}
+    asll = _points_months(register, Measure.ASLL, period, rules) + _act_points(register, period, rules)
     quantities = {
-        "asll": (_points_months(register, Measure.ASLL, period, rules), "points × mois", "asll_points", 1),
+        "asll": (asll, "points × mois", "asll_points", 1),
         "aml": (_points_months(register, Measure.AML, period, rules), "points × mois", "aml_points", 1),
         "dsf": (dsf_done, "diagnostics", rules.dsf_rate, 1),
         "portes_closes": (doors, "portes closes", rules.closed_door_rate, 1),
@@ -181,8 +184,11 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
         quantity, unit, rate, divisor = quantities[group]
         maximum = maxima.get(group, ZERO)
         if quantity or maximum or unpaid.get(group):
-            value = _rate(dep, rate, period)
-            out.append(Realised(group, Decimal(quantity), unit, to_cent(quantity * value / divisor),
+            value = quantity * _rate(dep, rate, period)
+            if group == "fal":  # 004 annexe FAL: a day without gestion locative at the accompagnement's rate
+                alone = _occupied_days(register, period, alone=True)
+                value += alone * (_rate(dep, rules.fal_alone_rate, period) - _rate(dep, rate, period))
+            out.append(Realised(group, Decimal(quantity), unit, to_cent(value / divisor),
                                 maximum, ZERO, unpaid.get(group, ())))
     return tuple(out)
 
@@ -198,7 +204,14 @@ def _points_months(register: Register, measure: Measure, period: Period, rules: 
     """Σ points × months run in the period (004 annexe ASLL: GSL 1 point, ASL 2 points a month)."""
     points = rules.points[measure]
     return sum(points[m.record.kind] * months_in(m, period.start, period.end, rules.month_count)
-               for m in register.measures if m.measure is measure)
+               for m in register.measures if m.measure is measure and m.act is None)
+
+
+def _act_points(register: Register, period: Period, rules: SettlementRules) -> int:
+    """Σ points of the ASLL acts done in the period (004 annexe ASLL, Modalités de financement: a
+    diagnostic « rémunéré à hauteur de 2 points », a CET that could not be signed « 1 point »)."""
+    return sum(rules.act_points[m.act] for m in register.measures
+               if m.measure is Measure.ASLL and m.act is not None and _in(period, m.realised_on))
 
 
 def months_run(measure: ActivityMeasure, year: int, count: MonthCount) -> int:
@@ -248,6 +261,8 @@ def _dsf(register: Register, result: Result, period: Period) -> tuple[int, tuple
 
 
 def _unpaid_dsf(register: Register, dsf: ActivityMeasure) -> str | None:
+    if dsf.own_asll:  # declared in the grid: « DSF pour un ménage suivi en ASLL par l'association »
+        return f"ménage suivi en ASLL par l'association (déclaré), DSF non rémunéré : {OWN_ASLL_RULE}"
     if dsf.result is Result.PORTE_CLOSE and dsf.attempts is not None and 0 < dsf.attempts < MIN_ATTEMPTS:
         return (f"porte close après {dsf.attempts} tentative de visite, non rémunérée : "
                 f"{CLOSED_DOOR_RULE}")
@@ -262,9 +277,11 @@ def _unpaid_dsf(register: Register, dsf: ActivityMeasure) -> str | None:
     return None
 
 
-def _occupied_days(register: Register, period: Period) -> int:
+def _occupied_days(register: Register, period: Period, alone: bool = False) -> int:
+    """FAL days occupied in the period (`alone`: those of housings with accompagnement seul only)."""
     return sum(o.days for o in register.occupancy
-               if o.measure is Measure.FAL and _in(period, date(o.year, o.month, 1)))
+               if o.measure is Measure.FAL and (o.accompaniment_only or not alone)
+               and _in(period, date(o.year, o.month, 1)))
 
 
 def _housing_months(register: Register, period: Period, min_days: int) -> int:
