@@ -123,6 +123,7 @@ class Departement:
     advance_share: Decimal
     balance_share: Decimal
     siret: str | None = None
+    address: tuple[str, ...] = ()  # the service's postal address, lines (departement.yaml `adresse`)
 
     def period(self, year: int) -> Period | None:
         return next((p for p in self.periods if p.year == year), None)

@@ -64,11 +64,12 @@ class Scope:
 
 
 def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]],
-                  year: int | None = None) -> Register:
+                  year: int | None = None, places: Mapping[str, str] | None = None) -> Register:
     """The register of `folder` (CSV files and/or grids); `InputErrors` listing every wrong row.
 
     `associations` maps each association of the conventions to the grid sheets it must hold;
-    `year` bounds the dates of a grid (a CSV register may span several years).
+    `year` bounds the dates of a grid (a CSV register may span several years); `places` maps the
+    territory names a grid's lists show to their ids (`place_names`).
     """
     from engine.load.grid import read_grid  # openpyxl: only when grids are read (not by fsl check)
 
@@ -92,7 +93,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     received |= {m.association for m in measures} | {o.association for o in occupancy}
     from_csv, grids = set(received), {}
     for path in sorted(folder.glob(GRID_GLOB)):
-        grid = read_grid(path, errors, associations, year)
+        grid = read_grid(path, errors, associations, year, places)
         if grid is None:
             continue
         if _twice(path, grid.association, from_csv, grids, errors):
@@ -111,6 +112,11 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if errors:
         raise InputErrors(errors)
     return Register(tuple(measures), tuple(occupancy), frozenset(received))
+
+
+def place_names(dep) -> dict[str, str]:
+    """Name → id of the Département's territories and DSF arrondissements (`Departement`)."""
+    return {p.name: p.id for p in (*dep.territories, *dep.arrondissements)}
 
 
 def _with_attempts(measures: list[ActivityMeasure], rows: Iterable[Row]) -> list[ActivityMeasure]:
