@@ -190,7 +190,8 @@ def truth_row(block, realised: dict | None) -> dict:
 
 
 def fill_grid(path: Path, measures: list[list[str]], occupancy_rows: list[list[str]]) -> None:
-    """Fill a blank `fsl grilles` workbook as an association would: typed values under row 1's names."""
+    """Fill a blank `fsl grilles` workbook as an association would: typed values under the labels
+    of row 2 (the association and the measure are the grid's: not typed)."""
     from openpyxl import load_workbook
 
     book = load_workbook(path)
@@ -207,8 +208,11 @@ def fill_grid(path: Path, measures: list[list[str]], occupancy_rows: list[list[s
 
 
 def _append(sheet, values: dict[str, str]) -> None:
-    header = [c.value for c in sheet[1]]
-    sheet.append([_typed(name, values.get(name, "")) for name in header])
+    from engine.grid import HEADER_ROW, header_key, header_names, sheet_named
+
+    names = header_names(sheet_named(sheet.title))
+    header = [names.get(header_key(c.value or "")) for c in sheet[HEADER_ROW]]
+    sheet.append([_typed(name, values.get(name, "")) if name else None for name in header])
 
 
 def _typed(column: str, text: str):
