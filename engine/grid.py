@@ -60,7 +60,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     SheetSpec("DSF", Measure.DSF, False,
               ("mesure_id", "territoire", "date_audience", "resultat", "date_realisation", "dsf_suivi_asll")),
     SheetSpec("FAL", Measure.FAL, False, ("mesure_id", "territoire", *_RUN)),
-    SheetSpec("FAL occupation", Measure.FAL, True, ("logement_id", "mois", "jours_occupes", "accompagnement_seul")),
+    SheetSpec("FAL occupation", Measure.FAL, True,
+              ("logement_id", "mois", "jours_occupes", "accompagnement_seul")),
     SheetSpec("GLA", Measure.GLA, True, ("logement_id", "mois", "jours_occupes")),
 )
 _GROUPS = {Measure.ASLL: ("asll",), Measure.AML: ("aml",), Measure.DSF: ("dsf", "portes_closes"),

@@ -51,7 +51,8 @@ def _data(block: Block, dep: Departement, period: Period, rules: SettlementRules
     sheets = sheets_for(block.amounts)
     summary = summary_lines(SummaryInputs(period, block.counts, block.amounts, sheets, rules.points,
                                           rules.act_points, rules.gla_min_days, carried))
-    rates = {"taux_fal": _rate(dep, rules.fal_rate, period), "taux_fal_seul": _rate(dep, rules.fal_alone_rate, period)}
+    rates = {"taux_fal": _rate(dep, rules.fal_rate, period),
+             "taux_fal_seul": _rate(dep, rules.fal_alone_rate, period)}
     return GridData(block.association.slug, block.association.name, period.year, due, sheets, summary,
                     territory_names(dep, block.association.territories), carried,
                     ", ".join(dep.address), rates)

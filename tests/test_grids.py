@@ -87,7 +87,8 @@ def test_each_sheet_shows_only_its_columns_in_french_with_an_input_message(blank
         labels = [c.value for c in sheet[2]]
         assert labels == [column_text(spec, c).label for c in spec.columns]
         assert not {"association", "dispositif", "mesure_id", "date_audience"} & set(labels)
-        assert "A.P.S.A. du Pas-de-Calais" in sheet["A1"].value and spec.name in sheet["A1"].value  # filled in, never typed
+        banner = sheet["A1"].value  # the association and the measure: filled in, never typed
+        assert "A.P.S.A. du Pas-de-Calais" in banner and spec.name in banner
         for dv in sheet.data_validations.dataValidation:
             assert dv.showInputMessage and dv.prompt and dv.promptTitle, (sheet.title, dv.sqref)
             assert len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32, dv.prompt
@@ -210,19 +211,21 @@ def _plant_one(sheet, kind: int) -> int:
         sheet.cell(row=first, column=column[name], value=value)
     elif kind == 3:  # a duplicate measure id (or housing-month)
         for name in ("logement_id", "mois") if occupancy else ("mesure_id",):
-            sheet.cell(row=second, column=column[name], value=sheet.cell(row=first, column=column[name]).value)
+            value = sheet.cell(row=first, column=column[name]).value
+            sheet.cell(row=second, column=column[name], value=value)
     elif kind == 4:  # a date outside the year
-        sheet.cell(row=first, column=column["mois" if occupancy else "date_realisation" if dsf
-                                           else "date_fin_reelle"], value="2025-12" if occupancy else _day(2025))
+        name = "mois" if occupancy else "date_realisation" if dsf else "date_fin_reelle"
+        sheet.cell(row=first, column=column[name], value="2025-12" if occupancy else _day(2025))
     elif kind == 5:  # an identifier that is not one
         sheet.cell(row=first, column=column["logement_id" if occupancy else "mesure_id"], value="n° 12 !")
     elif kind == 6:  # a renamed column
-        sheet.cell(row=2, column=column["logement_id" if occupancy else "mesure_id"], value="Identifiant (FSL)")
+        name = "logement_id" if occupancy else "mesure_id"
+        sheet.cell(row=2, column=column[name], value="Identifiant (FSL)")
     elif kind == 7:  # a renamed sheet
         sheet.title = f"{sheet.title} bis"
     else:  # a number out of range (a result unknown on a DSF)
-        sheet.cell(row=first, column=column["jours_occupes" if occupancy else "resultat" if dsf
-                                           else "duree_mois"], value="fait" if dsf else 99 if not occupancy else 45)
+        name = "jours_occupes" if occupancy else "resultat" if dsf else "duree_mois"
+        sheet.cell(row=first, column=column[name], value="fait" if dsf else 45 if occupancy else 99)
     return 1
 
 

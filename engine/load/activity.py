@@ -261,7 +261,8 @@ def _check_activity(row: Row, record, scope: Scope, actual_end, result, realised
     else:
         for column in ("resultat", "date_realisation"):
             if _value(row, column) and not (column == "date_realisation" and act is not None):
-                row.error(column, f"réservé aux DSF (et aux actes ASLL) ; la mesure est {record.measure.value}")
+                row.error(column, "réservé aux DSF (et aux actes ASLL) ; "
+                                  f"la mesure est {record.measure.value}")
     dated = (("date_fin_reelle", actual_end), ("date_realisation", realised_on))
     flagged = _check_year(row, scope.year, dated)
     if "date_fin_reelle" not in flagged and actual_end and record.start and actual_end < record.start:
@@ -277,7 +278,8 @@ def _check_acts(row: Row, measure: Measure, act, own_asll: bool, realised_on) ->
         row.error("acte_asll", f"réservé à l'ASLL ; la mesure est {measure.value}")
     elif act is not None and realised_on is None and not _value(row, "date_realisation"):
         row.error("date_realisation", f"obligatoire pour un acte ASLL « {act.value} » : la date du "
-                                      "diagnostic, ou de la 2e porte close ou du refus (exemple : 2026-03-12)")
+                                      "diagnostic, ou de la 2e porte close ou du refus "
+                                      "(exemple : 2026-03-12)")
     if own_asll and measure is not Measure.DSF:
         row.error("dsf_suivi_asll", f"réservé aux DSF ; la mesure est {measure.value}")
 
@@ -328,7 +330,8 @@ def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
         row.error("accompagnement_seul", "réservé au FAL (accompagnement social seul, sans gestion locative)")
     if len(row.errors) > before:
         return None
-    return Occupancy(association, measure, housing, month[0], month[1], days, where(row, "logement_id"), alone)
+    return Occupancy(association, measure, housing, month[0], month[1], days, where(row, "logement_id"),
+                     alone)
 
 
 def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.activity import AsllAct
 from engine.load.schema import validate_document
 from engine.load.yamlfile import load_yaml
-from engine.activity import AsllAct
 from engine.model import Measure, frozen_mapping
 from engine.settlement import CapScope, MonthCount, SettlementRules
 

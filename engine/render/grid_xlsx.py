@@ -132,7 +132,8 @@ def _input_sheet(sheet, spec: SheetSpec, data: GridData, text: dict) -> None:
         sheet.add_data_validation(validation)
     sheet.row_dimensions[HEADER_ROW].height = 45
     if not spec.occupancy:
-        for row, measure in enumerate((m for m in data.carried if m.measure is spec.measure), start=FIRST_ROW):
+        carried = (m for m in data.carried if m.measure is spec.measure)
+        for row, measure in enumerate(carried, start=FIRST_ROW):
             _carried_row(sheet, row, spec.columns, measure, data.territories)
     sheet.freeze_panes = f"A{FIRST_ROW}"
     sheet.protection.sheet = True
@@ -158,7 +159,8 @@ def _validation(spec: SheetSpec, column: str, data: GridData) -> DataValidation:
     if column in DATES:
         low = date(year, 1, 1) if column in IN_YEAR else date(2000, 1, 1)
         high = date(year + (column in NEXT_YEAR), 12, 31)
-        return _rule("date", "between", (low, high), f"une date du {low:%d/%m/%Y} au {high:%d/%m/%Y} (JJ/MM/AAAA)")
+        return _rule("date", "between", (low, high),
+                     f"une date du {low:%d/%m/%Y} au {high:%d/%m/%Y} (JJ/MM/AAAA)")
     if column == "duree_mois":
         return _rule("whole", "between", (1, 60), "un nombre entier de mois, de 1 à 60")
     if column == "jours_occupes":
@@ -208,7 +210,8 @@ def _carried_row(sheet, row: int, columns: tuple[str, ...], m: ActivityMeasure,
                  territories: Mapping[str, str]) -> None:
     """A measure still running on 1 January, copied from the previous register (its columns only)."""
     r = m.record
-    values = {"mesure_id": r.mesure_id, "type": r.kind, "territoire": territories.get(r.territory, r.territory),
+    values = {"mesure_id": r.mesure_id, "type": r.kind,
+              "territoire": territories.get(r.territory, r.territory),
               "date_decision": r.decision, "date_debut": r.start, "duree_mois": r.months,
               "renouvellement_de": r.renews, "date_audience": r.hearing, "motif": r.motif}
     for index, column in enumerate(columns, start=1):
