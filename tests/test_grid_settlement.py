@@ -139,3 +139,30 @@ def test_a_grid_written_before_the_labels_still_reads(conventions, tmp_path):
     register = load_activity(tmp_path, expected, 2026, place_names(conventions.departement))
     assert [(m.record.mesure_id, m.record.territory, m.act, m.own_asll) for m in register.measures] == [
         ("M-1", "lens-lievin", None, False), ("D-1", "", None, False)]
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_computes_the_summary_as_the_settlement_counts(settled, conventions, blank, tmp_path):
+    """The « Synthèse » formulas, computed by LibreOffice on the filled grid, give the quantities
+    the settlement counts (points × months and acts apart; DSF paid; FAL days)."""
+    import subprocess
+
+    from engine.render.pdf import libreoffice_path
+    soffice = libreoffice_path()
+    if soffice is None:
+        pytest.skip("LibreOffice absent")
+    path = Path(shutil.copy(blank / f"grille_activite_2026_{SLUG}.xlsx", tmp_path / "in.xlsx"))
+    _fill(path, FILLED)
+    (tmp_path / "out").mkdir()
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    summary = load_workbook(tmp_path / "out" / "in.xlsx", data_only=True)["Synthèse"]
+    entered = {r[0]: r[3] for r in summary.iter_rows(min_row=5, values_only=True) if r[0]}
+    _, realised = settled
+    acts = [v for k, v in entered.items() if k.startswith("ASLL : ") or k.startswith("ASLL\xa0: ")]
+    assert entered["ASLL"] == 6 and acts == [1, 1]  # 6 + 2 × 1 + 1 × 1 = 9 points paid
+    assert entered["ASLL"] + 2 * acts[0] + acts[1] == realised["asll"].quantity
+    assert entered["DSF réalisés"] == realised["dsf"].quantity == 1
+    assert entered["FAL"] == realised["fal"].quantity == 396
+    assert entered["FAL\xa0: dont accompagnement seul"] == 365
