@@ -29,6 +29,7 @@ SUMMARY = "Synthèse"
 ASSOCIATION_CELL = "B3"
 YEAR_CELL = "B4"
 BANNER_ROW, HEADER_ROW = 1, 2
+INPUT_ROWS = 20_000  # rows below the header that carry the validations (and that the summary counts)
 TEXTS = PROJECT_ROOT / "templates" / "grille_instructions.yaml"
 REGISTER_COLUMNS: tuple[str, ...] = MEASURES + ACTIVITY_COLUMNS  # what a measure row holds once read
 OCCUPANCY_REGISTER: tuple[str, ...] = OCCUPANCY_COLUMNS + OCCUPANCY_OPTIONAL

@@ -169,9 +169,10 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
     dsf_done, dsf_unpaid = _dsf(register, Result.REALISE, period)
     doors, doors_unpaid = _dsf(register, Result.PORTE_CLOSE, period)
     unpaid = {"dsf": dsf_unpaid, "portes_closes": doors_unpaid}
-    asll = _points_months(register, Measure.ASLL, period, rules) + _act_points(register, period, rules)
+    acts = _act_points(register, period, rules)
+    asll = _points_months(register, Measure.ASLL, period, rules) + acts
     quantities = {
-        "asll": (asll, "points × mois", "asll_points", 1),
+        "asll": (asll, "points × mois" + (" et points d'actes" if acts else ""), "asll_points", 1),
         "aml": (_points_months(register, Measure.AML, period, rules), "points × mois", "aml_points", 1),
         "dsf": (dsf_done, "diagnostics", rules.dsf_rate, 1),
         "portes_closes": (doors, "portes closes", rules.closed_door_rate, 1),

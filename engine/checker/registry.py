@@ -246,6 +246,8 @@ def _measures(path: Path, errors: list[InputError],
         if known is None:
             known = set()
         known.add(row.cells["mesure_id"])
+        if row.cells.get("acte_asll"):  # an ASLL act paid in points (engine.load.activity): no piece is due
+            continue
         before = len(errors)
         _check_reference(row, reference, "territoire")
         record = _measure(row)

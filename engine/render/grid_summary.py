@@ -20,12 +20,12 @@ from openpyxl.utils import get_column_letter
 
 from engine.activity import YES, ActivityMeasure, AsllAct, Result
 from engine.errors import FslError
-from engine.grid import HEADER_ROW, SUMMARY, SheetSpec
+from engine.grid import HEADER_ROW, INPUT_ROWS, SUMMARY, SheetSpec
 from engine.model import Measure, Period
 from engine.render.reproducible import read_entries, zip_entries
 from engine.settlement import MonthCount, months_in
 
-LAST_ROW = HEADER_ROW + 20_000  # the input rows of `render.grid_xlsx`
+LAST_ROW = HEADER_ROW + INPUT_ROWS
 HEAD_ROW, FIRST_LINE = 4, 5
 ENTERED, SHARE = "D", "E"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")

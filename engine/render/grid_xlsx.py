@@ -24,10 +24,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from engine.activity import NO, YES, ActivityMeasure, AsllAct, Result
+from engine.errors import FslError
 from engine.grid import (
     ASSOCIATION_CELL,
     BANNER_ROW,
     HEADER_ROW,
+    INPUT_ROWS,
     INSTRUCTIONS,
     YEAR_CELL,
     SheetSpec,
@@ -38,7 +40,7 @@ from engine.model import Measure
 from engine.render.grid_summary import SummaryLine, cached_values, write_summary
 from engine.render.reproducible import write_normalized
 
-INPUT_ROWS = 20_000
+MAX_LIST = 255  # Excel's limit on a list written in the validation itself
 FIRST_ROW = HEADER_ROW + 1
 LAST_ROW = HEADER_ROW + INPUT_ROWS
 DATE_FORMAT = "DD/MM/YYYY"
@@ -191,6 +193,9 @@ def _rule(kind: str, operator: str, bounds: Sequence, expected: str) -> DataVali
 
 def _list(values: Sequence[str], expected: str) -> DataValidation:
     shown = ",".join(v for v in values if v)
+    if len(shown) > MAX_LIST or any("," in v or '"' in v for v in values):
+        raise FslError(f"liste de validation impossible dans une grille (virgule, guillemet ou plus de "
+                       f"{MAX_LIST} caractères) : {shown}")
     return _messages(DataValidation(type="list", formula1=f'"{shown}"', allow_blank=True), expected)
 
 
