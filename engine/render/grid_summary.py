@@ -95,7 +95,9 @@ def _act_line(spec: SheetSpec, inputs: SummaryInputs, act: AsllAct) -> SummaryLi
     label = {AsllAct.DIAGNOSTIC: "ASLL : diagnostics demandés par la CL FSL",
              AsllAct.CET_NON_SIGNE: "ASLL : CET non signés"}[act]
     formula = f'COUNTIFS({_ref(spec, "acte_asll")},"{act.value}"{_in_period(spec, inputs.period)})'
-    return SummaryLine(f"{label} ({inputs.act_points[act]} point(s) chacun)", "actes", None, None, formula, 0)
+    points = inputs.act_points[act]
+    return SummaryLine(f"{label} ({points} point{'s' if points > 1 else ''} chacun)", "actes", None, None,
+                       formula, 0)
 
 
 def _dsf_lines(spec: SheetSpec, inputs: SummaryInputs) -> list[SummaryLine]:
@@ -165,7 +167,7 @@ def write_summary(sheet, lines: tuple[SummaryLine, ...], text: dict, fields: dic
         cell = sheet.cell(row=HEAD_ROW, column=index, value=title)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     for row, line in enumerate(lines, start=FIRST_LINE):
-        sheet.cell(row=row, column=1, value=line.label).alignment = Alignment(wrap_text=True)
+        sheet.cell(row=row, column=1, value=line.label)
         sheet.cell(row=row, column=2, value=line.unit)
         sheet.cell(row=row, column=3, value=line.allocated).number_format = "#,##0"
         sheet[f"{ENTERED}{row}"] = f"={line.formula}"
@@ -175,13 +177,15 @@ def write_summary(sheet, lines: tuple[SummaryLine, ...], text: dict, fields: dic
             sheet[f"{SHARE}{row}"].number_format = "0%"
         if line.amount is not None:
             sheet.cell(row=row, column=6, value=line.amount).number_format = '#,##0.00\\ "€"'
-    sheet.column_dimensions["A"].width = 50
+    sheet.column_dimensions["A"].width = max((len(line.label) for line in lines), default=40) + 4
     sheet.column_dimensions["B"].width = 20
     for letter in "CDEF":
         sheet.column_dimensions[letter].width = 15
     sheet.protection.sheet = True
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0  # one page wide
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def cached_values(workbook: bytes, sheet_number: int, lines: tuple[SummaryLine, ...]) -> bytes:
