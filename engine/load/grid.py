@@ -26,6 +26,7 @@ from engine.grid import (
     ASSOCIATION_CELL,
     FILLED,
     HEADER_ROW,
+    INPUT_ROWS,
     INSTRUCTIONS,
     OPTIONAL,
     SUMMARY,
@@ -39,7 +40,7 @@ from engine.grid import (
 
 MAX_GRID_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a zip bomb declares its parts' sizes: refuse before parsing
-MAX_ROWS = 20_000
+MAX_ROWS = HEADER_ROW + INPUT_ROWS  # the model's input rows, header included
 FORMULA = "="
 NO_FORMULA: frozenset[str] = frozenset()
 
