@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 YEAR ?= 2026
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
+# the national validator, without the Flask 2 pins of its web interface (see pyproject.toml)
+VALIDATA := validata-table==0.12.5
 
 .PHONY: run test serve install install-dev libreoffice chromium lint clean goldens
 
@@ -14,10 +16,12 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps $(VALIDATA)
 	touch $@
 
 $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps $(VALIDATA)
 	touch $@ $(STAMP)
 
 install: $(STAMP)

@@ -1,7 +1,8 @@
 """The activity register: what each association did in a year, read from CSV files or filled grids.
 
 One model for both sources (INTERFACES.md, « Activity register »): the measures of `mesures.csv`
-with their actual end, DSF result and date, and the FAL/GLA occupancy of `occupation.csv`.
+with their actual end, DSF result and date, the FAL/GLA occupancy of `occupation.csv`, and the
+payments already made on the year's subsidy (`paiements.csv`).
 Pure values; `engine.load.activity` builds them, `engine.settlement` computes with them.
 No household name or address is ever part of it: a household is its `mesure_id`.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from enum import Enum
 
 from engine.model import Measure
@@ -21,6 +23,7 @@ OCCUPANCY_COLUMNS: tuple[str, ...] = ("association", "dispositif", "logement_id"
 OCCUPANCY_OPTIONAL: tuple[str, ...] = ("accompagnement_seul",)  # FAL: accompagnement social seul (oui)
 YES, NO = "oui", "non"
 OCCUPANCY_MEASURES: tuple[Measure, ...] = (Measure.FAL, Measure.GLA)
+PAYMENT_COLUMNS: tuple[str, ...] = ("association", "date", "montant", "mandat")
 
 
 class Result(Enum):
@@ -79,12 +82,32 @@ class Occupancy:
 
 
 @dataclass(frozen=True)
+class Payment:
+    """One payment already made on the year's subsidy (the advance, by a mandate of the payeur)."""
+
+    association: str
+    day: date
+    amount: Decimal
+    mandate: str
+    where: str
+
+
+@dataclass(frozen=True)
 class Register:
-    """The activity of the associations in `received` (those whose register or grid came in)."""
+    """The activity of the associations in `received` (those whose register or grid came in), and
+    the payments recorded in the folder (for any association, activity received or not)."""
 
     measures: tuple[ActivityMeasure, ...]
     occupancy: tuple[Occupancy, ...]
     received: frozenset[str]
+    payments: tuple[Payment, ...] = ()
+
+    def paid(self) -> dict[str, Decimal]:
+        """The total paid to each association with at least one payment recorded."""
+        totals: dict[str, Decimal] = {}
+        for p in self.payments:
+            totals[p.association] = totals.get(p.association, Decimal("0.00")) + p.amount
+        return totals
 
     def by_association(self) -> dict[str, Register]:
         """Each association's part of the register, in one pass (`of` for every association)."""

@@ -26,6 +26,7 @@ from engine.errors import (
     InputErrors,
     os_reason,
     printable,
+    quoted_path,
 )
 from engine.french_argparse import FrenchArgumentParser
 
@@ -91,7 +92,7 @@ def relative_path(path: str | Path) -> str:
 def os_error_sentence(exc: OSError) -> str:
     """« output/2026/pack : permission refusée : la commande n'a pas pu aboutir. »"""
     reason = os_reason(exc)
-    where = " → ".join(relative_path(p) for p in (exc.filename, exc.filename2) if p)
+    where = " → ".join(quoted_path(relative_path(p)) for p in (exc.filename, exc.filename2) if p)
     return f"{where or 'fichier'} : {reason} : la commande n'a pas pu aboutir (rien n'a été remplacé)."
 
 

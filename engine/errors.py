@@ -15,6 +15,27 @@ EXIT_INCOMPLETE = 3
 """The run could not complete: an unwritable output, an unreadable path, an internal error."""
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKING = re.compile(
+    "[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+"""What could forge or hide a line of a message: line breaks, controls, bidi and invisible format characters."""
+
+
+def one_line(text: object) -> str:
+    """`text` on one line: a line break or a bidi control in a path or a name shows as `\\n`, `\\u202e`.
+
+    Every path, field and message goes through it before it is printed, so a file named
+    `x\\nacarlogi.yaml:1: slug: …` cannot print a forged error line."""
+    def shown(match: re.Match[str]) -> str:
+        char = match[0]
+        if char == "\n":
+            return "\\n"
+        if char == "\r":
+            return "\\r"
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _LINE_BREAKING.sub(shown, str(text))
 
 
 class FslError(Exception):
@@ -42,8 +63,19 @@ class InputError(FslError):
         self.field = field
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.field or '-'}: {self.message}"
+        return located(self.path, self.line, self.field, self.message)
+
+
+def quoted_path(path: object) -> str:
+    """The path as is when it is plain, else « its one-line form » between guillemets."""
+    shown = one_line(path)
+    return shown if shown == str(path) else f"« {shown} »"
+
+
+def located(path: str, line: int | None, field: str | None, message: str) -> str:
+    """`path:line: field: message`, each part on one line (see `one_line`)."""
+    where = quoted_path(path) if line is None else f"{quoted_path(path)}:{line}"
+    return f"{where}: {one_line(field or '-')}: {one_line(message)}"
 
 
 class InputErrors(FslError):
@@ -63,7 +95,7 @@ class TemplateError(FslError):
         self.field = field
 
     def __str__(self) -> str:
-        return f"{self.template}: {self.field or '-'}: {self.message}"
+        return f"{one_line(self.template)}: {one_line(self.field or '-')}: {one_line(self.message)}"
 
 
 class DocumentError(FslError):
@@ -74,7 +106,7 @@ class DocumentError(FslError):
         self.path = str(path)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return f"{quoted_path(self.path)}: {one_line(self.message)}"
 
 
 class RunError(FslError):
@@ -91,7 +123,7 @@ class OutputError(RunError):
         self.path = str(path)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return f"{quoted_path(self.path)}: {one_line(self.message)}"
 
 
 OS_REASONS = {
@@ -127,5 +159,4 @@ class ValidationWarning:
     """What the summary counts it as (« allocations 2025 estimées »); None = counted alone."""
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.field or '-'}: {self.message}"
+        return located(self.path, self.line, self.field, self.message)

@@ -89,6 +89,19 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Delegation:
+    """The Président's delegation of signature the amendment cites (departement.yaml `delegation`)."""
+
+    name: str
+    title: str
+    decree: str
+    since: date
+    until: date | None
+    source: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
 class Signatory:
     """Who signs (or represents): « La Présidente », « Marie DUPONT »."""
 
@@ -123,6 +136,9 @@ class Departement:
     advance_share: Decimal
     balance_share: Decimal
     siret: str | None = None
+    delegation: Delegation | None = None
+    path: str = ""
+    """departement.yaml, for the open points it holds."""
     address: tuple[str, ...] = ()  # the service's postal address, lines (departement.yaml `adresse`)
 
     def period(self, year: int) -> Period | None:

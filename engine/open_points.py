@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from engine.errors import one_line, quoted_path
 from engine.model import Association, Conventions
 
 
@@ -24,6 +25,8 @@ class PointKind(Enum):
     IDENTITY = "identite"
     ARTICLE = "article"
     DELIBERATION = "deliberation"
+    DELEGATION = "delegation"
+    """No `delegation` in departement.yaml: the amendment leaves the decree to cite blank."""
     RECONSTRUCTION = "reconstruction"
     """An `inference:` note: a figure read from the scan by reasoning, not as printed."""
     TERRITORY = "territoire"
@@ -50,9 +53,10 @@ class OpenPoint:
     """For an estimate: the year of the allocation (the table and the pack print only that year)."""
 
     def __str__(self) -> str:
+        where, field, message = quoted_path(self.path), one_line(self.field), one_line(self.message)
         if self.kind in PLAIN_FIRST:
-            return f"{self.message} — {self.path}:{self.line or 0}: {self.field}"
-        return f"{self.path}:{self.line or 0}: {self.field}: {self.message}"
+            return f"{message} — {where}:{self.line or 0}: {field}"
+        return f"{where}:{self.line or 0}: {field}: {message}"
 
     def located(self, root: str) -> str:
         """As `__str__`, with the path relative to the conventions folder (what a document prints)."""
@@ -61,14 +65,15 @@ class OpenPoint:
             path = path.relative_to(root)
         except ValueError:
             pass
+        where, field, message = quoted_path(path.as_posix()), one_line(self.field), one_line(self.message)
         if self.kind in PLAIN_FIRST:
-            return f"{self.message} — {path.as_posix()}:{self.line or 0}: {self.field}"
-        return f"{path.as_posix()}:{self.line or 0}: {self.field}: {self.message}"
+            return f"{message} — {where}:{self.line or 0}: {field}"
+        return f"{where}:{self.line or 0}: {field}: {message}"
 
 
 def open_points(conventions: Conventions, year: int) -> tuple[OpenPoint, ...]:
     """Every open point of the documents of `year`, association by association (annexe 1 order)."""
-    points: list[OpenPoint] = []
+    points: list[OpenPoint] = list(_delegation(conventions))
     for association in conventions.associations:
         if association.allocation(year) is not None:
             points += association_points(conventions, association, year)
@@ -96,6 +101,17 @@ def deliberation_point(path: Path) -> OpenPoint:
                      PointKind.DELIBERATION)
 
 
+def _delegation(conventions: Conventions) -> list[OpenPoint]:
+    """The amendments cite the delegation of signature (arrêté, date): unknown, a blank to fill."""
+    dep = conventions.departement
+    if dep.delegation is not None:
+        return []
+    path = dep.path or str(Path(conventions.root) / "departement.yaml")
+    return [OpenPoint(path, None, "delegation",
+                      f"délégation de signature de {dep.signatory.name} inconnue (arrêté, date) : "
+                      "les avenants laissent l'arrêté à citer en blanc", PointKind.DELEGATION)]
+
+
 def _point(association: Association, key: str, field: str, message: str, kind: PointKind,
            year: int | None = None, line: int | None = None) -> OpenPoint:
     return OpenPoint(association.path, line or association.lines.get(key), field, message, kind,
@@ -106,7 +122,8 @@ def _estimates(association: Association, year: int) -> list[OpenPoint]:
     """Each estimated allocation the amendment prints (every period up to `year`)."""
     return [
         _point(association, "allocations", f"allocations.{allocation.year}.estimated",
-               f"allocations {allocation.year} estimées, pas tirées d'un texte : à confirmer",
+               f"allocations {allocation.year} estimées, pas tirées d'un texte : l'annexe imprime « XX » ; "
+               "reporter les chiffres de la convention initiale signée (estimated: false, source:)",
                PointKind.ESTIMATE, allocation.year, allocation.line)
         for allocation in sorted(association.allocations.values(), key=lambda a: a.year)
         if allocation.estimated and allocation.year <= year

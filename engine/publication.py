@@ -1,8 +1,9 @@
 """The build step that writes the SCDL « subventions » open-data file when the data allows it.
 
-`fsl build` must succeed on data that cannot be published yet (the seeds do not give the
-Département's SIRET): the step then writes nothing and says in one line why not; `fsl scdl YEAR`
-gives the full list of what to fill in.
+`fsl build` must succeed on data that cannot be published yet (the seeds give neither the
+Département's SIRET nor the associations' SIRET or RNA, so Validata refuses every row): the step
+then writes nothing and says in one line why not; `fsl scdl YEAR` gives the full list of what to
+fill in.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 from engine.build import BuildOptions
 from engine.errors import InputError, InputErrors
 from engine.model import Conventions
-from engine.render.scdl_csv import scdl_file
+from engine.render.scdl_csv import ScdlRefused, scdl_file
+from engine.validata import ValidatorMissing
 
 
 def scdl_step(conventions: Conventions, year: int, stage: Path, options: BuildOptions) -> list[Path]:
@@ -22,6 +24,12 @@ def scdl_step(conventions: Conventions, year: int, stage: Path, options: BuildOp
         return []
     try:
         published = scdl_file(conventions, year)
+    except ScdlRefused as refused:
+        print(f"{refused.summary()} (détail : fsl scdl {year})", file=sys.stderr)
+        return []
+    except ValidatorMissing as exc:  # as without LibreOffice: the other documents are still written
+        print(f"fichier SCDL {year} non produit : {exc}", file=sys.stderr)
+        return []
     except (InputError, InputErrors) as exc:
         print(f"fichier SCDL {year} non produit : {_first(exc)} (détail : fsl scdl {year})",
               file=sys.stderr)

@@ -4,7 +4,7 @@ Décret n° 2017-779 and arrêté du 17 novembre 2017: a collectivité publishes
 each subsidy agreement in the national format (schemas/scdl-subventions-2.1.1.json). Each value
 comes from the data (departement.yaml, the association's YAML, commissions/YEAR.yaml, the year's
 financial table) or from templates/scdl/subventions.yaml, and each keeps its origin so that a
-value the schema refuses is reported as the file and field to correct.
+value Validata refuses (engine/validata.py) is reported as the file and field to correct.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from jinja2.exceptions import TemplateError as JinjaTemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from engine import PROJECT_ROOT
-from engine.errors import InputError, TemplateError
+from engine.errors import TemplateError
 from engine.finance import Block, Table
 from engine.load.textfile import read_text
 from engine.load.yamlfile import YamlDocument, load_yaml
@@ -31,7 +31,6 @@ SCHEMA_PATH = PROJECT_ROOT / "schemas" / "scdl-subventions-2.1.1.json"
 TEMPLATE_PATH = PROJECT_ROOT / "templates" / "scdl" / "subventions.yaml"
 DEPARTEMENT_FILE = "departement.yaml"
 SCHEMA_MAX_BYTES = 1024 * 1024
-LA_POSTE_SIREN = "356000000"  # its establishments' SIRET follow another check (INSEE)
 
 
 @dataclass(frozen=True)
@@ -163,44 +162,7 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
-def siret_valid(siret: str) -> bool:
-    """The schema's `french-siret-value` check: the Luhn key (La Poste: digit sum multiple of 5)."""
-    if len(siret) != 14 or not siret.isdigit():
-        return False
-    if siret.startswith(LA_POSTE_SIREN):
-        return sum(int(c) for c in siret) % 5 == 0
-    total = 0
-    for index, char in enumerate(reversed(siret)):
-        digit = int(char) * (2 if index % 2 else 1)
-        total += digit - 9 if digit > 9 else digit
-    return total % 10 == 0
-
-
-def custom_checks(rows: list[ScdlRow]) -> tuple[list[InputError], list[str]]:
-    """The schema's `custom_checks` (run by the national validator, not by frictionless itself).
-
-    A SIRET with a wrong key is an error; a beneficiary with neither SIRET nor RNA (the schema's
-    `one-of-required`) is a warning: the identifiers are not in the seeds, the row stays publishable
-    once they are filled in.
-    """
-    errors: dict[tuple[str, str], InputError] = {}
-    warnings: list[str] = []
-    for row in rows:
-        for column in ("idAttribuant", "idBeneficiaire"):
-            value = row.values[column]
-            if value and not siret_valid(value):
-                origin = row.origins[column]
-                errors.setdefault((origin.path, origin.field), InputError(
-                    f"SIRET {value} invalide : sa clé de contrôle (Luhn) est fausse ; recopiez-le "
-                    "depuis le répertoire SIRENE", origin.path, origin.line, origin.field))
-        if row.estimated:
-            warnings.append(f"{row.association.path}: allocations: montant {row.values['montant']} "
-                            f"estimé pour {row.association.name} : à confirmer avant publication")
-    anonymous = [r.association.slug for r in rows
-                 if not r.values["idBeneficiaire"] and not r.values["rnaBeneficiaire"]]
-    if anonymous:
-        shown = ", ".join(anonymous[:3]) + (", …" if len(anonymous) > 3 else "")
-        warnings.append(f"{len(anonymous)} bénéficiaire(s) sans SIRET ni RNA ({shown}) : le "
-                        "validateur national signalera ces lignes (one-of-required) ; ajoutez "
-                        "identifiants.siret ou identifiants.rna dans leur fichier YAML")
-    return list(errors.values()), warnings
+def scdl_warnings(rows: list[ScdlRow]) -> list[str]:
+    """What does not stop the file but should be confirmed before publishing it: estimated amounts."""
+    return [f"{row.association.path}: allocations: montant {row.values['montant']} estimé pour "
+            f"{row.association.name} : à confirmer avant publication" for row in rows if row.estimated]

@@ -6,14 +6,19 @@ solde [...] dans la limite de 30 % de la subvention annuelle et au vu du nombre 
 réalisés au 31 décembre de l'année N » ; « si [...] le montant de la subvention versée est
 supérieur au taux de réalisation, l'association sera amenée à effectuer un remboursement ».
 
-Acarlogi 2026 (INTERFACES.md): S = 148 625,00, A = 104 037,50, R = 98 511,00 → balance 0,00,
-refund 5 526,50, rate 0,6628. Every reading of DOMAIN §5 is a `SettlementRules` field, loaded
-from `conventions/solde.yaml`.
+Acarlogi 2026 (INTERFACES.md): S = 148 625,00, A = 104 037,50 paid, R = 98 511,00 → balance
+0,00, refund 5 526,50, rate 0,6628. Every reading of DOMAIN §5 is a `SettlementRules` field,
+loaded from `conventions/solde.yaml`.
+
+The position rests on the advance actually paid (`paiements.csv`); with no payment recorded it is
+shown against the advance due (70 %) and no refund is computed: a refund of money never paid
+cannot be asked (issue 18).
 """
 
 from __future__ import annotations
 
 import calendar as stdlib_calendar
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +30,7 @@ from engine.calendar import Counting, HolidayCalendar, days_in_month, deadline
 from engine.errors import FslError
 from engine.finance import Block, Table
 from engine.model import GROUPS, Departement, Measure, Period
-from engine.money import to_cent
+from engine.money import format_eur, to_cent
 
 ZERO = Decimal("0.00")
 
@@ -79,10 +84,15 @@ class Realised:
     maximum: Decimal
     counted: Decimal
     unpaid: tuple[str, ...] = ()  # acts of the register the deliberation does not pay, each with why
+    rate: Decimal | None = None  # the rate applied (amount = quantity × rate / per), for the letters
+    per: int = 1
 
 
 @dataclass(frozen=True)
 class Settlement:
+    """`advance` is the advance due (70 %); `paid` what `paiements.csv` records (None: nothing).
+    Without a payment `balance` is the position against the advance due and `refund` is None."""
+
     association: str
     status: Status
     subsidy: Decimal
@@ -93,6 +103,16 @@ class Settlement:
     rate: Decimal | None = None
     balance: Decimal | None = None
     refund: Decimal | None = None
+    paid: Decimal | None = None
+
+    @property
+    def payment_recorded(self) -> bool:
+        return self.paid is not None
+
+    @property
+    def base(self) -> Decimal:
+        """The advance the position rests on: paid when recorded, else due."""
+        return self.advance if self.paid is None else self.paid
 
     def counted(self, group: str) -> Decimal:
         return next((r.counted for r in self.realised or () if r.group == group), ZERO)
@@ -116,35 +136,45 @@ def settle_year(table: Table, register: Register, dep: Departement,
     if strangers:
         raise FslError(f"activité reçue pour une association sans subvention {table.year} : "
                        f"{', '.join(strangers)}")
+    paid = register.paid()
+    unknown = sorted(set(paid) - known)
+    if unknown:
+        raise FslError(f"versement enregistré (paiements.csv) pour une association sans subvention "
+                       f"{table.year} : {', '.join(unknown)}")
     parts, nothing = register.by_association(), Register((), (), frozenset())
-    return tuple(settle(block, parts.get(block.association.slug, nothing), dep, table.period, rules)
+    return tuple(settle(block, parts.get(block.association.slug, nothing), dep, table.period, rules,
+                        paid.get(block.association.slug))
                  for block in table.blocks)
 
 
 def settle(block: Block, register: Register, dep: Departement, period: Period,
-           rules: SettlementRules) -> Settlement:
-    """Settle one association (`register` holds its activity only)."""
+           rules: SettlementRules, paid: Decimal | None = None) -> Settlement:
+    """Settle one association (`register` holds its activity only; `paid`: its payments, if any)."""
     slug, subsidy, advance = block.association.slug, block.total, block.advance
     if slug not in register.received:
-        return Settlement(slug, Status.GRILLE_ABSENTE, subsidy, advance, block.estimated)
+        return Settlement(slug, Status.GRILLE_ABSENTE, subsidy, advance, block.estimated, paid=paid)
     realised = tuple(_capped(r, rules) for r in realised_amounts(register, dep, period, rules, block.amounts))
     total = sum((r.counted for r in realised), ZERO)
     if rules.cap is CapScope.ASSOCIATION:
         total = min(total, subsidy)
-    balance, refund, rate = payment(subsidy, advance, block.balance_cap, total, rules.rate_decimals)
+    base = advance if paid is None else paid
+    balance, refund, rate = payment(subsidy, base, block.balance_cap, total, rules.rate_decimals, advance)
     return Settlement(slug, Status.CALCULE, subsidy, advance, block.estimated, realised, total, rate,
-                      balance, refund)
+                      balance, None if paid is None else refund, paid)
 
 
 def payment(subsidy: Decimal, advance: Decimal, balance_cap: Decimal, total: Decimal,
-            decimals: int) -> tuple[Decimal, Decimal, Decimal]:
-    """Balance, refund and rate of realisation for a realised `total` (DOMAIN §5).
+            decimals: int, due: Decimal | None = None) -> tuple[Decimal, Decimal, Decimal]:
+    """Balance, refund and rate of realisation for a realised `total` (DOMAIN §5), `advance`
+    being what was paid and `due` the 70 % (the same when omitted).
 
     The balance never takes advance + balance past the subsidy, even when 70 % and 30 % both
-    round up (0,05 € → 0,04 + 0,01).
+    round up (0,05 € → 0,04 + 0,01); a part of the advance due but not paid is added to the 30 %
+    limit (it is still owed as advance, not as balance).
     """
-    cap = min(balance_cap, subsidy - advance)
-    return (min(max(total - advance, ZERO), cap), max(advance - total, ZERO),
+    unpaid = max((advance if due is None else due) - advance, ZERO)
+    cap = min(balance_cap + unpaid, subsidy - advance)
+    return (min(max(total - advance, ZERO), max(cap, ZERO)), max(advance - total, ZERO),
             realisation_rate(total, subsidy, decimals))
 
 
@@ -159,8 +189,7 @@ def _capped(realised: Realised, rules: SettlementRules) -> Realised:
         counted = min(realised.amount, realised.maximum)
     else:
         counted = realised.amount
-    return Realised(realised.group, realised.quantity, realised.unit, realised.amount,
-                    realised.maximum, counted, realised.unpaid)
+    return dataclasses.replace(realised, counted=counted)
 
 
 def realised_amounts(register: Register, dep: Departement, period: Period, rules: SettlementRules,
@@ -185,12 +214,17 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
         quantity, unit, rate, divisor = quantities[group]
         maximum = maxima.get(group, ZERO)
         if quantity or maximum or unpaid.get(group):
-            value = quantity * _rate(dep, rate, period)
-            if group == "fal":  # 004 annexe FAL: a day without gestion locative at the accompagnement's rate
-                alone = _occupied_days(register, period, alone=True)
-                value += alone * (_rate(dep, rules.fal_alone_rate, period) - _rate(dep, rate, period))
-            out.append(Realised(group, Decimal(quantity), unit, to_cent(value / divisor),
-                                maximum, ZERO, unpaid.get(group, ())))
+            value = _rate(dep, rate, period)
+            amount, per = quantity * value, divisor
+            alone = _occupied_days(register, period, alone=True) if group == "fal" else 0
+            if alone:  # 004 annexe FAL: a day without gestion locative at the accompagnement's rate
+                alone_rate = _rate(dep, rules.fal_alone_rate, period)
+                amount += alone * (alone_rate - value)
+                unit = (f"{unit} ({quantity - alone} × {format_eur(value)} + {alone} × {format_eur(alone_rate)} "
+                        f"en accompagnement seul) / {divisor}")
+                value, per = None, 1
+            out.append(Realised(group, Decimal(quantity), unit, to_cent(amount / divisor),
+                                maximum, ZERO, unpaid.get(group, ()), value, per))
     return tuple(out)
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from engine.errors import InputError, InputErrors, ValidationWarning
+from engine.identifiers import siret_problem
 from engine.load.conventions import build_association, build_departement, read_documents
 from engine.load.yamlfile import JsonPath, YamlDocument, dotted
 from engine.model import Association, CapScope, Conventions, Departement
@@ -88,6 +89,30 @@ def _departement_problems(dep: Departement, doc: YamlDocument) -> Iterator[Probl
         if period.start < dep.convention_start or period.end > dep.convention_end:
             yield _error(doc, where, f"la période {period.year} sort de la durée de la convention")
         yield from _missing_rates(dep, doc, period)
+    yield from _siret(doc, ("siret",), dep.siret)
+    yield from _delegation_problems(dep, doc)
+
+
+def _delegation_problems(dep: Departement, doc: YamlDocument) -> Iterator[Problem]:
+    """The delegation the amendment cites is the signatory's, and its dates are in order."""
+    delegation = dep.delegation
+    if delegation is None:
+        return
+    if delegation.name != dep.signatory.name:
+        yield _error(doc, ("delegation", "nom"), f"« {delegation.name} » : la délégation doit être celle du "
+                     f"signataire des avenants (signataire.nom « {dep.signatory.name} »)")
+    if delegation.title != dep.signatory.title:
+        yield _error(doc, ("delegation", "qualite"), f"« {delegation.title} » : qualité différente de "
+                     f"signataire.qualite (« {dep.signatory.title} »)")
+    if delegation.until is not None and delegation.until < delegation.since:
+        yield _error(doc, ("delegation", "jusqu_a"), "la délégation finit avant de commencer (depuis)")
+
+
+def _siret(doc: YamlDocument, path: JsonPath, value: str | None) -> Iterator[Problem]:
+    """A SIRET SIRENE could not have issued (a key wrong): the SCDL file would be refused."""
+    problem = siret_problem(value) if value is not None else None
+    if problem:
+        yield _error(doc, path, problem)
 
 
 def _duplicates(doc: YamlDocument, where: str | JsonPath, keys: list, field: str,
@@ -123,6 +148,7 @@ def _association_problems(dep: Departement, assoc: Association, doc: YamlDocumen
         if dep.territory(territory) is None:
             yield _error(doc, ("ecart_territoires", i, "territoire"),
                          _unknown("territoire", territory, dep.territories))
+    yield from _siret(doc, ("identifiants", "siret"), assoc.siret)
     yield from _allocation_problems(dep, assoc, doc)
     yield from _annex_problems(dep, assoc, doc)
     if assoc.signatory is None:

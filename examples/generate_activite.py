@@ -12,7 +12,9 @@ Scenarios planted: measures started in 2025 and carried over, measures ending ea
 mid-month), DSF carried out in 2025 (not counted in 2026), DSF still pending (no result), FAL and
 GLA occupancy with vacant months, FAL housings with accompagnement seul (1 562,80 € a year), ASLL
 acts paid in points (a diagnostic, a CET not signed; a diagnostic of 2025 not counted), one
-association without any activity (no grid).
+association without any activity (no grid); the advance paid (`paiements.csv`) for the
+associations whose signed amendment came back, one of them in two mandates, one signed but with
+no payment recorded yet (its position rests on the advance due and no refund is computed).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Plan:
     measures: list[list[str]] = field(default_factory=list)
     occupancy: list[list[str]] = field(default_factory=list)
     documents: list[list[str]] = field(default_factory=list)
+    payments: list[list[str]] = field(default_factory=list)
     truth: dict = field(default_factory=dict)
     counter: int = 0
 
@@ -194,19 +197,44 @@ def plan_association(plan: Plan, rng: random.Random, block, rank: int) -> dict |
     return {g: min(raw[g], maxima.get(g, Decimal(0))) for g in raw}
 
 
-def truth_row(block, realised: dict | None) -> dict:
+def truth_row(block, realised: dict | None, paid: Decimal | None) -> dict:
+    """The expected settlement: on the advance paid when recorded, else a position against the
+    advance due with no refund computed (issue 18)."""
     subsidy = block.total
     advance = cent(subsidy * ADVANCE)
-    row = {"association": block.association.slug, "subvention": f"{subsidy:.2f}", "avance": f"{advance:.2f}"}
+    row = {"association": block.association.slug, "subvention": f"{subsidy:.2f}", "avance": f"{advance:.2f}",
+           "avance_versee": None if paid is None else f"{paid:.2f}",
+           "versement": "non_enregistre" if paid is None else "enregistre"}
     if realised is None:
         return {**row, "statut": "grille_absente", "realise": None, "taux_realisation": None,
                 "solde": None, "remboursement": None}
     total = sum(realised.values(), Decimal(0))
-    balance = min(max(total - advance, Decimal(0)), cent(subsidy * BALANCE))
+    base = advance if paid is None else paid
+    balance = min(max(total - base, Decimal(0)), cent(subsidy * BALANCE))
+    refund = None if paid is None else f"{max(paid - total, Decimal(0)):.2f}"
     return {**row, "statut": "calcule",
             "realise": {**{g: f"{v:.2f}" for g, v in realised.items()}, "total": f"{total:.2f}"},
             "taux_realisation": f"{(total / subsidy).quantize(Decimal('0.0001'), rounding=ROUND_HALF_UP)}",
-            "solde": f"{balance:.2f}", "remboursement": f"{max(advance - total, Decimal(0)):.2f}"}
+            "solde": f"{balance:.2f}", "remboursement": refund}
+
+
+UNPAID_RANK = 4  # signed, advance not recorded yet: its letter says what is missing
+SPLIT_RANK = 6  # advance paid in two mandates
+
+
+def pay_advance(plan: Plan, block, rank: int, signed: date) -> Decimal | None:
+    """The 70 % paid within the month after the signature (one mandate, or two for one association),
+    written as the payeur's extract would (`104 037,50` with a comma for one of them)."""
+    if rank == UNPAID_RANK:
+        return None
+    advance = cent(block.total * ADVANCE)
+    parts = [advance] if rank != SPLIT_RANK else [cent(advance / 2), advance - cent(advance / 2)]
+    for index, amount in enumerate(parts):
+        day = date(signed.year, signed.month + 1, 3 + 7 * index)
+        shown = f"{amount:.2f}" if rank % 2 == 0 else f"{amount:.2f}".replace(".", ",")
+        mandate = f"{YEAR}-M{rank + 1:02d}{index + 1}"
+        plan.payments.append([block.association.slug, day.isoformat(), shown, mandate])
+    return advance
 
 
 def fill_grid(path: Path, measures: list[list[str]], occupancy_rows: list[list[str]]) -> None:
@@ -270,17 +298,21 @@ def generate(out: Path, seed: int = YEAR) -> Plan:
     for rank, block in enumerate(table.blocks):
         slug = block.association.slug
         realised = None if slug == NO_GRID else plan_association(plan, rng, block, rank)
-        rows.append(truth_row(block, realised))
-        if realised is not None and rank % 3 == 0:  # the signed amendment came back
+        paid = None
+        if realised is not None and rank % 2 == 0:  # the signed amendment came back
+            signed = date(YEAR, 6, 10 + rank % 15)
             plan.documents.append([f"AV-{rank + 1:02d}", "", slug, "avenant", str(YEAR),
-                                   date(YEAR, 6, 10 + rank % 15).isoformat(), "", "departement|association"])
+                                   signed.isoformat(), "", "departement|association"])
+            paid = pay_advance(plan, block, rank, signed)
+        rows.append(truth_row(block, realised, paid))
     plan.truth = {"year": YEAR, "associations": rows}
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob(f"grille_activite_{YEAR}_*.xlsx"):
         old.unlink()
     write_grids(conventions, out, plan, GRIDS)
     csv_plan = Plan([r for r in plan.measures if r[1] not in GRIDS],
-                    [r for r in plan.occupancy if r[0] not in GRIDS], plan.documents, plan.truth)
+                    [r for r in plan.occupancy if r[0] not in GRIDS], plan.documents, plan.payments,
+                    plan.truth)
     _write(out, csv_plan)
     return plan
 
@@ -291,6 +323,7 @@ def _write(out: Path, plan: Plan) -> None:
     _csv(out / "occupation.csv", OCCUPANCY_HEADER, plan.occupancy)
     _csv(out / "documents.csv", "document_id;mesure_id;association;type_document;periode;date_reception;"
                                 "fichier;signataires_declares", plan.documents)
+    _csv(out / "paiements.csv", "association;date;montant;mandat", plan.payments)
     (out / f"verite_solde_{YEAR}.json").write_text(
         json.dumps(plan.truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

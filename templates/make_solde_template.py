@@ -2,8 +2,9 @@
 
     .venv/bin/python templates/make_solde_template.py
 
-Same base as the avenant (templates/make_templates.py): A4, Arial, styles, footer. The detail
-per measure is a table whose middle row repeats for each measure (docxtpl `{%tr for %}`).
+Same base as the avenant (templates/make_templates.py): A4, Arial, styles, footer. One template
+for the five letters of engine/decisions.py (`genre`). The detail per measure is a table whose
+middle row repeats for each measure (docxtpl `{%tr for %}`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ SOURCE, TARGET = HERE / "lettre_solde.yaml", HERE / "lettre_solde.docx"
 
 def build_bytes(spec: dict) -> bytes:
     document = _base((spec["pied_de_page"], spec["page"]))
-    document.core_properties.title = "Solde annuel FSL"
+    document.core_properties.title = "Lettres du solde annuel FSL"
     add_blocks(document, spec["avant_tableau"])
     _detail(document, spec["colonnes"], spec["cellules"])
     add_blocks(document, spec["apres_tableau"])
@@ -36,7 +37,9 @@ def build_bytes(spec: dict) -> bytes:
 
 
 def _detail(document, headings: list, cells: list) -> None:
-    """Header row, then `{%tr for l in lignes %}` / the measure's row / `{%tr endfor %}`."""
+    """Header row, then `{%tr for l in lignes %}` / the measure's row / `{%tr endfor %}`; the whole
+    table only when there are lines (a mise en demeure has none)."""
+    document.add_paragraph("{%p if lignes %}")
     table = document.add_table(rows=4, cols=len(headings))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, headings, strict=True):
@@ -46,6 +49,7 @@ def _detail(document, headings: list, cells: list) -> None:
         fill(cell, [{"p": text}])
     table.cell(3, 0).text = "{%tr endfor %}"
     document.add_paragraph()
+    document.add_paragraph("{%p endif %}")
 
 
 def build() -> Path:

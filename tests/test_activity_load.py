@@ -26,7 +26,8 @@ def expected():
     return {b.association.slug: sheets_for(b.amounts) for b in build_table(conventions, 2026).blocks}
 
 
-def folder(tmp_path: Path, measures: list[str], occupancy: list[str] | None = None, header=HEADER + ACTIVITY):
+def folder(tmp_path: Path, measures: list[str], occupancy: list[str] | None = (), header=HEADER + ACTIVITY):
+    """A CSV register; `occupancy=()` writes an occupation.csv holding its header only, None none."""
     (tmp_path / "mesures.csv").write_text("\n".join([header, *measures]) + "\n", encoding="utf-8")
     if occupancy is not None:
         lines = ["association;dispositif;logement_id;mois;jours_occupes", *occupancy]
@@ -91,3 +92,20 @@ def test_the_optional_menage_column_is_accepted(tmp_path, expected):
     path = folder(tmp_path, ["M-1;acarlogi;ASLL;GSL;;2026-01-10;2026-02-01;12;;;;;;;k-3f9a"],
                   header=HEADER + ACTIVITY + ";menage")
     assert len(load_activity(path, expected).measures) == 1
+
+
+@pytest.mark.parametrize("missing", ["mesures.csv", "occupation.csv"])
+def test_a_csv_register_missing_one_of_its_two_files_is_an_error_naming_it(tmp_path, expected, missing):
+    # issue 23: mesures.csv absent made every ASLL, AML and DSF count zero and refunds were computed
+    path = folder(tmp_path, ["M-1;acarlogi;ASLL;ASL;;2026-01-10;2026-02-01;12;;;;;;"],
+                  ["immobiliere-sociale-62;GLA;L-1;2026-03;31"])
+    (path / missing).unlink()
+    errors = errors_of(path, expected)
+    assert len(errors) == 1 and errors[0].startswith(f"{path / missing}: -: « {missing} » absent"), errors
+    assert "ligne d'en-tête" in errors[0]
+
+
+def test_a_register_file_holding_only_its_header_says_nothing_to_declare(tmp_path, expected):
+    path = folder(tmp_path, ["M-1;acarlogi;ASLL;ASL;;2026-01-10;2026-02-01;12;;;;;;"])
+    register = load_activity(path, expected)
+    assert register.occupancy == () and register.received == {"acarlogi"}

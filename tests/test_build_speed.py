@@ -24,7 +24,8 @@ from tests.conftest import copy_pack_conventions
 
 needs_libreoffice = pytest.mark.skipif(pdf.libreoffice_path() is None, reason="LibreOffice absent")
 ROOT = Path(__file__).resolve().parent.parent
-HEAVY = ("pyhanko", "matplotlib", "openpyxl", "docxtpl", "docx", "frictionless", "pypdf", "rich")
+HEAVY = ("pyhanko", "matplotlib", "openpyxl", "docxtpl", "docx", "frictionless", "validata_core", "pypdf",
+         "rich")
 
 
 def test_validate_does_not_import_what_only_other_commands_need() -> None:

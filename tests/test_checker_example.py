@@ -19,8 +19,11 @@ from engine.checker.report import result_json
 from engine.checker.ruleset import load_ruleset
 from engine.checker.run import run_check
 from engine.cli import main
+from engine.commands.check import conventions_reference
 
 AS_OF = date(2026, 11, 22)
+REFERENCE = conventions_reference(PROJECT_ROOT / "conventions", load_ruleset())
+"""What `fsl check` knows from the conventions (a measure outside its convention is an error)."""
 CANARY = "Zéphyrine Quastana-Boulbès"
 COMMITTED = PROJECT_ROOT / "examples" / "soumissions-2026"
 KEY = ("rule", "severity", "association", "mesure_id", "document_id", "due", "received", "days_late",
@@ -35,7 +38,8 @@ def example(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def checked(example):
-    return result_json(run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,)))
+    return result_json(run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,),
+                                 reference=REFERENCE))
 
 
 def _truth(folder: Path) -> dict:
@@ -63,7 +67,7 @@ def assert_same(found: list[dict], expected: list[dict]) -> None:
 def test_example_covers_every_checked_rule(example) -> None:
     rules = {t["rule"] for t in example.plan.truth}
     active = {r.id for r in load_ruleset().active()}
-    assert active | {"FICHIER-ILLISIBLE"} == rules
+    assert active | {"FICHIER-ILLISIBLE", "DISPOSITIF-HORS-CONVENTION"} == rules
     assert len(example.plan.intact_signed) >= 5 and len(example.plan.files) >= 40
 
 
@@ -73,7 +77,7 @@ def test_reports_exactly_the_injected_violations(example, checked) -> None:
 
 
 def test_without_trusted_authority_intact_signatures_are_warnings(example) -> None:
-    report = result_json(run_check(example.folder, AS_OF, load_ruleset()))
+    report = result_json(run_check(example.folder, AS_OF, load_ruleset(), reference=REFERENCE))
     truth = _truth(example.folder)
     assert_same(report["findings"], truth["constats"] + _untrusted(truth))
 
@@ -105,7 +109,8 @@ def _xlsx_text(path: Path) -> str:
 def test_html_groups_by_association_with_chart(example, tmp_path: Path) -> None:
     from engine.checker.report_html import render_html
 
-    result = run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,))
+    result = run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,),
+                       reference=REFERENCE)
     html = render_html(result)
     assert html.count("<h3>") == len({f.association for f in result.findings})
     assert "<svg" in html and "Règles à vérifier hors de cet outil" in html and "AML-ACCORD" in html
@@ -114,14 +119,14 @@ def test_html_groups_by_association_with_chart(example, tmp_path: Path) -> None:
 def test_received_files_are_never_modified(example) -> None:
     files = sorted((example.folder / "fichiers").iterdir())
     before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in files}
-    run_check(example.folder, AS_OF, load_ruleset())
+    run_check(example.folder, AS_OF, load_ruleset(), reference=REFERENCE)
     after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
              for p in sorted((example.folder / "fichiers").iterdir())}
     assert before == after
 
 
 def test_as_of_earlier_sees_fewer_documents(example) -> None:
-    early = result_json(run_check(example.folder, date(2026, 3, 1), load_ruleset()))
+    early = result_json(run_check(example.folder, date(2026, 3, 1), load_ruleset(), reference=REFERENCE))
     assert early["summary"]["errors"] < sum(t["severity"] == "error" for t in example.plan.truth)
     assert all(f["received"] is None or f["received"] <= "2026-03-01" for f in early["findings"])
 
@@ -140,7 +145,8 @@ def test_committed_example_is_what_the_generator_writes(tmp_path: Path) -> None:
 @pytest.mark.skipif(not COMMITTED.exists(), reason="exemple non livré")
 def test_committed_example_checks_to_its_truth() -> None:
     truth = _truth(COMMITTED)
-    report = result_json(run_check(COMMITTED, date.fromisoformat(truth["as_of"]), load_ruleset()))
+    report = result_json(run_check(COMMITTED, date.fromisoformat(truth["as_of"]), load_ruleset(),
+                                   reference=REFERENCE))
     assert_same(report["findings"], truth["constats"] + _untrusted(truth))
 
 

@@ -40,3 +40,5 @@ def test_a_gla_only_association_is_never_asked_for_aml_or_asll_pieces(tmp_path: 
         assert any(m in f.message for m in ("mesure ASLL", "mesure AML", "mesure FAL", "mesure DSF"))
     chased = {line.mesure for letter in letters(result) for line in letter.lines}
     assert not chased & set(is62)
+    wired = run_check(example.folder, AS_OF, ruleset, reference=reference)  # what fsl check runs
+    assert sorted(wired.findings, key=str) == sorted(result.findings, key=str)

@@ -280,6 +280,7 @@ def test_measures_still_running_are_carried_over_from_the_previous_register(conv
         "M-RUN;acarlogi;ASLL;ASL;lens-lievin;2025-09-10;2025-10-01;12;;;;;;",
         "M-DONE;acarlogi;ASLL;GSL;;2025-03-10;2025-04-01;6;;;;;;",
         "M-STOP;acarlogi;ASLL;GSL;;2025-09-10;2025-10-01;12;;;;2025-11-15;;"]) + "\n", encoding="utf-8")
+    (previous / "occupation.csv").write_text("association;dispositif;logement_id;mois;jours_occupes\n", encoding="utf-8")
     grids_step(conventions, 2026, tmp_path / "out", previous)
     book = load_workbook(tmp_path / "out" / "grilles" / "grille_activite_2026_acarlogi.xlsx")
     rows = [row for row in book["ASLL"].iter_rows(min_row=3, values_only=True) if any(row)]
@@ -306,6 +307,7 @@ def test_an_association_in_both_the_csv_and_a_grid_is_an_error(blank, expected, 
         "mesure_id;association;dispositif;type;territoire;date_decision;date_debut;duree_mois;"
         "renouvellement_de;date_audience;motif\nM-1;acarlogi;ASLL;GSL;;2026-01-10;2026-02-01;6;;;\n",
         encoding="utf-8")
+    (tmp_path / "occupation.csv").write_text("association;dispositif;logement_id;mois;jours_occupes\n", encoding="utf-8")
     with pytest.raises(InputErrors) as caught:
         load_activity(tmp_path, expected, 2026)
     assert [e.line for e in caught.value.errors] == ["Instructions!B3"]

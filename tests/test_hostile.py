@@ -193,6 +193,8 @@ def test_hostile_input_is_a_french_error_naming_the_file(case: dict, outcomes: d
     line = next((li for li in text.splitlines() if case["message"] in li), "")
     assert named in line or named in text, text
     assert not ENGLISH.search(line), line
+    if "ligne_interdite" in case:  # a name cannot print a line of its own (a forged error)
+        assert not any(li.startswith(case["ligne_interdite"]) for li in text.splitlines()), text
     assert "\x1b" not in text and "\x00" not in text
     assert not outcome["written"]
     assert not outcome["logged"], "an internal error, not a handled one"

@@ -18,6 +18,7 @@ def _register(folder: Path, rows: int) -> Path:
     lines = [";".join(MEASURES)] + [MEASURE.format(i) for i in range(rows)]
     (folder / "mesures.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (folder / "documents.csv").write_text(";".join(DOCUMENTS) + "\n", encoding="utf-8")
+    (folder / "occupation.csv").write_text("association;dispositif;logement_id;mois;jours_occupes\n", encoding="utf-8")
     return folder
 
 

@@ -12,6 +12,7 @@ from docx import Document
 from engine.cli import main
 from engine.open_points import PLAIN_FIRST, PointKind, figure_points, open_points
 from engine.validation import load_conventions
+from tests.conftest import sirene_siret
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCATED = re.compile(r"^.+\.yaml:\d+: [a-z_.0-9]+: .+$")
@@ -58,8 +59,13 @@ def confirmed_copy(target: Path) -> Path:
                       r'\1\2\n    confirme: "courrier du SPSLH"', text)  # each deviation confirmed
         text = text.replace("signataire: null", 'signataire: {qualite: "La Présidente", nom: "Marie DUPONT"}')
         text += (f'adresse: "{index + 1} rue de la Paix, 62000 Arras"\n'
-                 f'identifiants: {{siret: "{index + 1:014d}"}}\n')
+                 f'identifiants: {{siret: "{sirene_siret(index + 1)}"}}\n')
         path.write_text(text, encoding="utf-8")
+    departement = target / "departement.yaml"
+    departement.write_text(departement.read_text(encoding="utf-8") + (
+        "delegation:\n  nom: Sabine DESPIERRE\n  qualite: La Directrice des politiques d'inclusion durable\n"
+        "  arrete: \"n°2026-DPID-07\"\n  depuis: 2026-03-01\n  source: \"arrêté (exemple de test)\"\n"),
+        encoding="utf-8")
     return target
 
 

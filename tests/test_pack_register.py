@@ -40,6 +40,7 @@ def test_a_renewal_is_the_same_household_and_not_a_new_measure(tmp_path: Path, e
              "M-4;acarlogi;DSF;;;;;;;2025-04-20;;;realise;2025-04-02",
              "M-5;acarlogi;DSF;;;;;;;2025-04-20;;;porte_close;2025-04-03"]
     (tmp_path / "mesures.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "occupation.csv").write_text("association;dispositif;logement_id;mois;jours_occupes\n", encoding="utf-8")
     figures = activity_from_register(load_activity(tmp_path, expected), 2025, "registre")
     asll = next(s for s in figures.supports if s.measure.value == "ASLL")
     assert (asll.households, asll.begun, figures.dsf_done) == (2, 1, 1)
@@ -52,6 +53,7 @@ def test_fsl_pack_says_its_figures_come_from_the_grids(tmp_path: Path):
     (register / "mesures.csv").write_text("\n".join([
         HEADER, "M-1;acarlogi;ASLL;GSL;;2025-06-10;2025-07-01;6;;;;;;",
         "M-2;acarlogi;DSF;;;;;;;2025-10-20;;;realise;2025-10-02"]) + "\n", encoding="utf-8")
+    (register / "occupation.csv").write_text("association;dispositif;logement_id;mois;jours_occupes\n", encoding="utf-8")
     code, _, err = run("pack", "2026", "--activite", str(register), "--out", str(tmp_path / "out"))
     assert code == 0, err
     text = "\n".join(p.text for p in Document(str(tmp_path / "out" / "pack" / "2_rapport.docx")).paragraphs)

@@ -20,9 +20,12 @@ from engine.checker.reminders import clause_text, reminder_findings, text_codes
 from engine.checker.ruleset import load_ruleset
 from engine.checker.run import run_check
 from engine.cli import main
+from engine.commands.check import conventions_reference
 from engine.errors import FslError
 
 AS_OF = date(2026, 11, 22)
+REFERENCE = conventions_reference(PROJECT_ROOT / "conventions", load_ruleset())
+"""What `fsl check` knows from the conventions (a measure outside its convention is an error)."""
 CANARY = "Zéphyrine Quastana-Boulbès"
 
 
@@ -53,7 +56,8 @@ def _text(path: Path) -> str:
 
 
 def test_one_letter_per_association_with_a_late_or_missing_document(example, written) -> None:
-    result = run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,))
+    result = run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,),
+                       reference=REFERENCE)
     expected = {f.association for f in reminder_findings(result)}
     truth = {t["association"] for t in example.plan.truth
              if t["days_late"] is not None and t["rule"] not in ("ASLL-PORTES-CLOSES", "ASLL-INDISPO")}
@@ -62,7 +66,8 @@ def test_one_letter_per_association_with_a_late_or_missing_document(example, wri
 
 
 def test_each_letter_lists_exactly_its_findings(example, written) -> None:
-    result = run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,))
+    result = run_check(example.folder, AS_OF, load_ruleset(), trust_roots=(example.kit.ca_der,),
+                       reference=REFERENCE)
     codes = text_codes(result.ruleset.source)
     read = {r.id for r in result.ruleset.rules if r.interpretation}
     for association in {f.association for f in reminder_findings(result)}:

@@ -83,13 +83,56 @@ def test_acarlogi_matches_the_interfaces_example(world):
     closed = dsf(50, Result.PORTE_CLOSE, date(2026, 9, 2), "P")
     old = dsf(1, Result.REALISE, date(2025, 12, 30), "OLD")  # 2025: not counted in 2026
     s = settle(_block(table, "acarlogi"), register(*asll, *done, *closed, *old), conventions.departement,
-               table.period, rules)
+               table.period, rules, paid=Decimal("104037.50"))
     row = solde_json(2026, (s,))["associations"][0]
     assert row == {"association": "acarlogi", "statut": "calcule", "subvention": "148625.00",
-                   "avance": "104037.50",
+                   "avance": "104037.50", "avance_versee": "104037.50", "versement": "enregistre",
                    "realise": {"asll": "72198.00", "aml": "0.00", "dsf": "24357.00",
                                "portes_closes": "1956.00", "gla": "0.00", "fal": "0.00", "total": "98511.00"},
                    "taux_realisation": "0.6628", "solde": "0.00", "remboursement": "5526.50"}
+
+
+def _acarlogi_year():
+    asll = [measure(f"A{i}", Measure.ASLL, date(2026, 1, 1), 12) for i in range(70)]
+    return register(*asll, *dsf(150, Result.REALISE, date(2026, 5, 2)),
+                    *dsf(50, Result.PORTE_CLOSE, date(2026, 9, 2), "P"))
+
+
+def test_no_payment_recorded_no_refund_computed_position_on_the_advance_due(world):
+    conventions, table, rules = world
+    s = settle(_block(table, "acarlogi"), _acarlogi_year(), conventions.departement, table.period, rules)
+    assert (s.paid, s.refund, s.payment_recorded) == (None, None, False)
+    assert s.base == s.advance == Decimal("104037.50") and s.balance == Decimal("0.00")
+    row = solde_json(2026, (s,))
+    assert row["associations"][0]["remboursement"] is None
+    assert row["associations"][0]["versement"] == "non_enregistre"
+    assert row["totaux"]["remboursement"] == "0.00" and row["totaux"]["avance_versee"] == "0.00"
+
+
+def test_refund_computed_on_the_amount_actually_paid(world):
+    conventions, table, rules = world
+    s = settle(_block(table, "acarlogi"), _acarlogi_year(), conventions.departement, table.period, rules,
+               paid=Decimal("100000.00"))
+    assert s.refund == Decimal("1489.00")  # 100 000,00 paid − 98 511,00 realised, not 104 037,50 − …
+    low = settle(_block(table, "acarlogi"), _acarlogi_year(), conventions.departement, table.period, rules,
+                 paid=Decimal("50000.00"))
+    # half the advance paid: the unpaid 54 037,50 of the advance is still owed, beside the 30 % balance
+    assert (low.refund, low.balance) == (Decimal("0.00"), Decimal("48511.00"))
+
+
+def test_payments_are_summed_per_association_and_strangers_refused(world):
+    from engine.activity import Payment
+    conventions, table, rules = world
+    pay = (Payment("acarlogi", date(2026, 7, 3), Decimal("50000.00"), "M1", "p:2"),
+           Payment("acarlogi", date(2026, 7, 10), Decimal("54037.50"), "M2", "p:3"))
+    reg = dataclasses.replace(_acarlogi_year(), payments=pay)
+    s = next(x for x in settle_year(table, reg, conventions.departement, rules)
+             if x.association == "acarlogi")
+    assert (s.paid, s.refund) == (Decimal("104037.50"), Decimal("5526.50"))
+    unknown = Payment("inconnue", date(2026, 7, 3), Decimal("1.00"), "M", "p:2")
+    stranger = dataclasses.replace(reg, payments=(unknown,))
+    with pytest.raises(Exception, match="sans subvention"):
+        settle_year(table, stranger, conventions.departement, rules)
 
 
 def test_no_activity_is_grille_absente_with_nothing_computed(world):
@@ -153,7 +196,7 @@ def test_settlement_properties(world, dsf_max, closed_max, gla_max, done, closed
     day = date(2026, 2, 1)
     acts = dsf(done, Result.REALISE, day) + dsf(closed, Result.PORTE_CLOSE, day, "P")
     s = settle(block, register(*acts, occupancy=gla("acarlogi", [20] * housing_months)),
-               conventions.departement, table.period, rules)
+               conventions.departement, table.period, rules, paid=advance)
     assert s.advance + s.balance - s.refund <= s.subsidy
     assert (s.refund > 0) == (s.total < s.advance)
     assert s.balance <= cap
@@ -178,7 +221,8 @@ def test_settlement_cases(world, case):
     conventions, _, _ = world
     subsidy, total = Decimal(case["subvention"]), Decimal(case["realise"])
     advance, cap = payment_split(conventions.departement, subsidy)
-    balance, refund, rate = payment(subsidy, advance, cap, total, 4)
+    paid = Decimal(case.get("verse", advance))
+    balance, refund, rate = payment(subsidy, paid, cap, total, 4, advance)
     assert {"avance": f"{advance}", "solde": f"{balance}", "remboursement": f"{refund}",
             "taux": f"{rate}"} == case["attendu"]
 

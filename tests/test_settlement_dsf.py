@@ -31,6 +31,7 @@ def world():
 def test_unpaid_dsf(world, case, tmp_path: Path) -> None:
     conventions, table, rules = world
     (tmp_path / "mesures.csv").write_text(HEADER + "".join(f"{r}\n" for r in case["mesures"]), encoding="utf-8")
+    (tmp_path / "occupation.csv").write_text("association;dispositif;logement_id;mois;jours_occupes\n", encoding="utf-8")
     (tmp_path / "evenements.csv").write_text(
         "mesure_id;type_evenement;date;commentaire\n" + "".join(f"{r}\n" for r in case["evenements"]),
         encoding="utf-8")

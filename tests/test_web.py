@@ -336,8 +336,10 @@ def test_settlement_from_a_zip_of_grids_shows_the_rows_and_writes_the_letters(si
     assert response.status_code == 200, html
     from engine.money import format_eur
     row = re.search(r'id="solde-apsa-du-pas-de-calais".*?</tr>', html, re.S)[0]
-    for amount in (apsa.subsidy, apsa.advance, apsa.total, apsa.balance, apsa.refund):
+    for amount in (apsa.subsidy, apsa.advance, apsa.total, apsa.balance):
         assert format_eur(amount).translate(SPACES) in row
+    assert apsa.refund is None  # no paiements.csv: no refund computed, none asked
+    assert "avance due, versement non enregistré" in row and "non demandé" in row
     assert (output / "2026" / "solde_2026.xlsx").is_file()
     assert "lettres_solde/solde_2026_apsa-du-pas-de-calais.docx" in html
     letter = client.get("/annee/2026/fichiers/lettres_solde/solde_2026_apsa-du-pas-de-calais.docx")
@@ -443,7 +445,9 @@ def test_check_writes_the_reminder_letters_of_fsl_relances_to_download(site):
 
     client, conventions, output = site
     loaded = load_conventions(conventions).conventions
-    expected = letters(run_check(EXAMPLE, date(2026, 11, 22), load_ruleset()),
+    from engine.commands.check import conventions_reference
+    reference = conventions_reference(conventions, load_ruleset())
+    expected = letters(run_check(EXAMPLE, date(2026, 11, 22), load_ruleset(), reference=reference),
                        {a.slug: a.name for a in loaded.associations})
     assert expected
     token = _form(client.get(ACARLOGI).get_data(as_text=True))["csrf_token"]
@@ -482,3 +486,38 @@ def test_data_is_escaped_in_the_pages(site):
     path.write_text(text, encoding="utf-8")
     html = client.get("/annee/2026/associations").get_data(as_text=True)
     assert "&lt;b&gt;Aide &amp; Partage&lt;/b&gt;" in html and "<b>Aide" not in html
+
+
+def test_open_data_page_shows_validatas_verdict_with_the_messages_of_fsl_scdl(site, tmp_path):
+    from tests.conftest import with_identifiers, with_siret
+
+    client, conventions, output = site
+    assert 'id="lien-donnees-ouvertes"' in client.get("/annee/2026").get_data(as_text=True)
+    response = client.get("/annee/2026/donnees-ouvertes")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert ("fichier SCDL 2026 non produit : Validata 0.12.5 signale 81 erreur(s) sur 27 ligne(s), "
+            "28 point(s) à corriger dans les données") in html
+    items = re.findall(r"<li>(.*?)</li>", re.search(r'id="erreurs-scdl">(.*?)</ul>', html, re.S)[1])
+    assert len(items) == 28
+    assert ("<code>conventions/associations/acarlogi.yaml:2</code>: identifiants: ni SIRET ni numéro RNA"
+            in html)
+    assert "Validata : « Un Élement Requis : Au moins l&#39;une des colonnes" in html
+    assert "validé" not in html and "peut être publié" not in html
+    with_identifiers(with_siret(conventions))
+    response = client.get("/annee/2026/donnees-ouvertes")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert ("Validata 0.12.5 : 0 erreur contre le schéma SCDL « subventions » 2.1.1 (27 lignes)"
+            in html.replace("&#34;", '"'))
+    assert "Pas de fichier <code>scdl_subventions_2026.csv</code>" in html
+    from engine.cli import main
+    assert main(["scdl", "2026", "--conventions", str(conventions), "--out", str(output / "2026")]) == 0
+    html = client.get("/annee/2026/donnees-ouvertes").get_data(as_text=True)
+    assert 'href="/annee/2026/fichiers/scdl_subventions_2026.csv"' in html
+    assert "ne correspond plus aux données" not in html
+    dep = conventions / "departement.yaml"
+    dep.write_text(dep.read_text(encoding="utf-8").replace('"73282932000074"', '"35600000049837"'),
+                   encoding="utf-8")
+    html = client.get("/annee/2026/donnees-ouvertes").get_data(as_text=True)
+    assert "ne correspond plus aux données" in html

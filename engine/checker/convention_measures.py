@@ -9,11 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from engine.model import Measure
+from engine.model import Conventions, Measure
 from engine.rules import Evidence, Finding, Severity, Submission
 
 RULE = "DISPOSITIF-HORS-CONVENTION"
 SOURCE = "convention de l'association (004 annexe 1 et annexes par dispositif)"
+
+
+def held_measures(conventions: Conventions) -> dict[str, frozenset[Measure]]:
+    """The dispositifs each association's convention holds: its annexes and every dispositif its
+    allocations count (a DSF counted inside the ASLL annex is held)."""
+    departement = conventions.departement
+    return {a.slug: frozenset(a.annex_numbers) | frozenset(
+                departement.rates[c].measure for allocation in a.allocations.values()
+                for line in allocation.lines for c, n in line.counts.items() if n and c in departement.rates)
+            for a in conventions.associations}
 
 
 def outside_convention(findings: Sequence[Finding], submission: Submission,

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from engine.calendar import holiday_calendar
+from engine.checker.convention_measures import outside_convention
 from engine.checker.evaluate import evaluate
 from engine.checker.evidence import DEFAULT_LIMITS, FileLimits, read_evidence
 from engine.checker.registry import Reference, load_submission
@@ -45,5 +46,7 @@ def run_check(
     evidence = read_evidence(folder, submission.documents, as_of, trusted, limits, progress)
     holidays = holiday_calendar(ruleset.country, ruleset.subdivision)
     findings = evaluate(ruleset, submission, evidence, as_of, holidays)
+    if reference is not None:  # a measure outside its convention: one error, no piece asked
+        findings = outside_convention(findings, submission, reference.measures)
     return CheckResult(as_of=as_of, ruleset=ruleset, findings=tuple(findings),
                        documents=len(submission.documents), measures=len(submission.measures))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from engine.checker import DEFAULT_RULES, RULES_DIR
 from engine.commands.options import DEFAULT_CONVENTIONS, parse_day
-from engine.errors import FslError, OutputError
+from engine.errors import FslError, OutputError, one_line
 
 SEVERITY_FR = {"error": "ERREUR", "warning": "attention"}
 
@@ -81,6 +81,7 @@ def check_submissions(args: argparse.Namespace, progress=None) -> CheckResult:
 def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
     """The associations and territories of the conventions, when they load and are those of the
     rules set's Département (the Alsace rules check another Département's register)."""
+    from engine.checker.convention_measures import held_measures
     from engine.checker.registry import Reference
     from engine.validation import load_conventions
 
@@ -94,12 +95,8 @@ def conventions_reference(root: Path, ruleset: RuleSet) -> Reference | None:
     if departement.name not in ruleset.territory:
         return None
     places = (*departement.territories, *departement.arrondissements)
-    held = {a.slug: frozenset(a.annex_numbers) | frozenset(
-                departement.rates[c].measure for allocation in a.allocations.values()
-                for line in allocation.lines for c, n in line.counts.items() if n and c in departement.rates)
-            for a in conventions.associations}
     return Reference(frozenset(a.slug for a in conventions.associations), frozenset(p.id for p in places),
-                     held)
+                     held_measures(conventions))
 
 
 def _check_targets(args: argparse.Namespace) -> None:
@@ -119,7 +116,7 @@ def _check_targets(args: argparse.Namespace) -> None:
 def _print_text(result: CheckResult) -> None:
     for f in result.findings:
         where = " ".join(filter(None, [f.association, f.mesure_id, f.document_id]))
-        print(f"{SEVERITY_FR[f.severity.value]} {f.rule} {where} : {f.message}")
+        print(f"{SEVERITY_FR[f.severity.value]} {f.rule} {one_line(where)} : {one_line(f.message)}")
     print(f"Contrôle au {result.as_of} ({result.ruleset.name}) : {result.measures} mesure(s), "
           f"{result.documents} pièce(s), {result.errors} erreur(s), {result.warnings} avertissement(s).")
 

@@ -17,16 +17,23 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.errors import printable
     from engine.render.output import staged
-    from engine.render.scdl_csv import scdl_file
+    from engine.render.scdl_csv import ScdlRefused, scdl_file
 
     loaded = load(args, quiet=True)
-    published = scdl_file(loaded.conventions, args.year)
+    try:
+        published = scdl_file(loaded.conventions, args.year)
+    except ScdlRefused as refused:
+        for error in refused.errors:
+            print(printable(str(error)), file=sys.stderr)
+        print(f"{refused.summary()} : rien n'a été écrit.", file=sys.stderr)
+        return 1
     for warning in published.warnings:
         print(f"attention : {warning}", file=sys.stderr)
     target = out_dir(args)
     with staged(target) as stage:
         (stage / published.name).write_bytes(published.data)
-    print(f"écrit : {target / published.name} ({published.rows} lignes, validé contre le schéma "
-          "SCDL « subventions » 2.1.1)")
+    print(f"écrit : {target / published.name} ({published.rows} lignes ; Validata "
+          f"{published.verdict.version} : 0 erreur contre le schéma SCDL {published.schema})")
     return 0

@@ -1,4 +1,5 @@
-"""Read the activity register of a folder: `mesures.csv` + `occupation.csv` and/or filled grids.
+"""Read the activity register of a folder: `mesures.csv` + `occupation.csv` and/or filled grids,
+and the payments already made (`paiements.csv`).
 
 One loader for both sources: every row, from a CSV line or a grid row, goes through the same
 checks (those of the submissions register, `engine.checker.registry`, plus the activity columns)
@@ -44,6 +45,7 @@ from engine.checker.registry import (
 )
 from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
+from engine.load.payments import PAYMENTS_FILE, read_payments
 from engine.model import Measure
 
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
@@ -82,6 +84,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     received: set[str] = set()
     scope = Scope(associations)
     errors += folder_problems(folder)
+    errors += missing_register_files(folder)
     if (folder / "mesures.csv").is_file():
         rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS + HOUSEHOLD)
         measures += _measures(rows, scope)
@@ -90,6 +93,8 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if (folder / "occupation.csv").is_file():
         occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors,
                                           OCCUPANCY_OPTIONAL), scope)
+    payments = read_payments(folder / PAYMENTS_FILE, errors, associations, year) \
+        if (folder / PAYMENTS_FILE).is_file() else []
     received |= {m.association for m in measures} | {o.association for o in occupancy}
     from_csv, grids = set(received), {}
     for path in sorted(folder.glob(GRID_GLOB)):
@@ -111,7 +116,7 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     errors += _duplicates(measures, occupancy)
     if errors:
         raise InputErrors(errors)
-    return Register(tuple(measures), tuple(occupancy), frozenset(received))
+    return Register(tuple(measures), tuple(occupancy), frozenset(received), tuple(payments))
 
 
 def place_names(dep) -> dict[str, str]:
@@ -131,6 +136,34 @@ def _with_attempts(measures: list[ActivityMeasure], rows: Iterable[Row]) -> list
 
 
 KNOWN_FILES = ("mesures.csv", "occupation.csv", "documents.csv", "evenements.csv", "paiements.csv")
+
+
+REGISTER_FILES = ("mesures.csv", "occupation.csv")
+"""The CSV register of the settlement: both or neither (grids alone are a register too)."""
+
+
+def missing_register_files(folder: Path) -> list[InputError]:
+    """A CSV register missing one of its two files: the money would be decided on nothing.
+
+    A folder holding any of the CSV files (`occupation.csv`, `documents.csv`…, not `paiements.csv`,
+    which is no activity and sits beside grids as well) is a CSV register,
+    and then `mesures.csv` and `occupation.csv` must both be there: a file holding only its header
+    line says « aucune mesure » or « aucune place occupée » on purpose; an absent one is an error,
+    never read as « aucune activité » (that would compute refunds on a missing file)."""
+    import os
+
+    try:
+        names = set(os.listdir(folder))
+    except OSError:
+        return []  # folder_problems says it
+    if not names & (set(KNOWN_FILES) - {PAYMENTS_FILE}):  # payments beside grids: no CSV register
+        return []
+    folded = {n.casefold() for n in names}
+    return [InputError(
+        f"« {name} » absent : ce dossier tient un registre CSV ({', '.join(sorted(names & set(KNOWN_FILES)))}) "
+        f"et le solde ne peut pas être calculé sans lui ; s'il n'y a rien à déclarer, déposez un "
+        f"{name} ne contenant que sa ligne d'en-tête", folder / name)
+        for name in REGISTER_FILES if name not in names and name.casefold() not in folded]
 
 
 def folder_problems(folder: Path) -> list[InputError]:

@@ -20,6 +20,7 @@ from engine.model import (
     Association,
     Cap,
     CapScope,
+    Delegation,
     Departement,
     Measure,
     Period,
@@ -85,7 +86,18 @@ def build_departement(doc: YamlDocument) -> Departement:
         balance_share=Decimal(str(data["versement"]["solde_maximum"])),
         siret=data.get("siret"),
         address=tuple(data.get("adresse", {}).get("lignes", ())),
+        delegation=_delegation(data.get("delegation"), doc),
+        path=str(doc.path),
     )
+
+
+def _delegation(data: dict | None, doc: YamlDocument) -> Delegation | None:
+    if data is None:
+        return None
+    until = data.get("jusqu_a")
+    return Delegation(data["nom"], data["qualite"], data["arrete"], _date(data["depuis"]),
+                      _date(until) if until is not None else None, data["source"],
+                      doc.line_of(("delegation",)))
 
 
 def _rate(column: str, data: dict, doc: YamlDocument | None = None) -> Rate:

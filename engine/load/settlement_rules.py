@@ -1,10 +1,12 @@
-"""Read `conventions/solde.yaml`: the settings of the yearly settlement, schema-checked, then frozen."""
+"""Read `conventions/solde.yaml`: the settings of the yearly settlement and of its letters,
+schema-checked, then frozen."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from engine.activity import AsllAct
+from engine.decisions import LetterRules
 from engine.load.schema import validate_document
 from engine.load.yamlfile import load_yaml
 from engine.model import Measure, frozen_mapping
@@ -19,7 +21,8 @@ def load_settlement_rules(conventions_root: Path) -> SettlementRules:
     validate_document(doc, "solde")
     data = doc.data
     points = {Measure(k): frozen_mapping(v) for k, v in data["points"].items() if k != "source"}
-    sources = {key: value["source"] for key, value in data.items() if isinstance(value, dict)}
+    sources = {key: value["source"] for key, value in data.items()
+               if isinstance(value, dict) and "source" in value}
     return SettlementRules(
         month_count=MonthCount(data["mois_compte"]["valeur"]),
         points=frozen_mapping(points),
@@ -36,4 +39,23 @@ def load_settlement_rules(conventions_root: Path) -> SettlementRules:
         balance_due=(data["solde"]["echeance_mois"], data["solde"]["echeance_jour"]),
         clause=data["clause"],
         sources=frozen_mapping({"versement": data["source"], **sources}),
+    )
+
+
+def load_letter_rules(conventions_root: Path) -> LetterRules:
+    """The `lettres:` block of `solde.yaml`: delays, recourse, titre de recettes, reference."""
+    doc = load_yaml(Path(conventions_root) / SETTLEMENT_FILE)
+    validate_document(doc, "solde")
+    data = doc.data["lettres"]
+    appeal, title = data["recours"], data["titre_de_recettes"]
+    return LetterRules(
+        reference_prefix=data["reference_prefixe"],
+        observation_days=data["observations"]["delai_jours"],
+        notice_days=data["mise_en_demeure"]["delai_jours"],
+        appeal_months=appeal["delai_mois"], court=appeal["tribunal"],
+        gracious_authority=appeal["gracieux"], telerecours=appeal["telerecours"],
+        authorising_officer=title["ordonnateur"], accountant=title["comptable"],
+        grid_due=data["grille"]["echeance"],
+        sources=frozen_mapping({key: value["source"] for key, value in data.items()
+                                if isinstance(value, dict)}),
     )

@@ -13,7 +13,7 @@ from decimal import Decimal
 from babel.dates import format_date
 
 from engine.errors import FslError, InputError
-from engine.finance import ZERO, amount
+from engine.finance import ZERO, amount, payment_split
 from engine.model import COLUMNS, Allocation, Association, Conventions, Departement, Measure, Period
 from engine.money import format_eur
 from engine.pack.commission import Commission
@@ -55,6 +55,7 @@ def avenant_context(conventions: Conventions, association: Association, year: in
     ]
     return {
         "annee": year,
+        "subvention": _yearly(dep, association, year),
         "departement": _departement(dep),
         "convention": _convention(dep, association),
         "association": _association(dep, association),
@@ -63,6 +64,29 @@ def avenant_context(conventions: Conventions, association: Association, year: in
         "taux": _rates(dep, dep.period(year)),
         **_commission(commission),
     }
+
+
+ESTIMATED = "XX"
+"""What an estimated figure prints, as the model of annexe 2 does: never a guess as a maximum."""
+
+
+def _yearly(dep: Departement, association: Association, year: int) -> dict:
+    """The year's maximum subsidy and its 70 % advance (the payeur's pièce justificative)."""
+    allocation, period = association.allocation(year), dep.period(year)
+    if allocation.estimated:
+        return {"montant": f"{ESTIMATED} €", "avance": f"{ESTIMATED} €", "estimee": True,
+                "part_avance": _percent(dep.advance_share)}
+    total = sum((amount(dep.rates[c], line.count(c), period) for line in allocation.lines
+                 for c in COLUMNS), ZERO)
+    advance, _ = payment_split(dep, total)
+    return {"montant": format_eur(total), "avance": format_eur(advance), "estimee": False,
+            "part_avance": _percent(dep.advance_share)}
+
+
+def _percent(share: Decimal) -> str:
+    """0.70 → « 70 % »."""
+    value = (share * 100).normalize()
+    return f"{value:f}".replace(".", ",") + "\u00a0%"
 
 
 def _rates(dep: Departement, period: Period) -> dict:
@@ -134,10 +158,12 @@ def _periods_until(dep: Departement, association: Association, year: int) -> lis
 
 
 def _departement(dep: Departement) -> dict:
-    signatory = dep.signatory
+    signatory, delegation = dep.signatory, dep.delegation
     return {"nom": dep.name, "ville": dep.city,
             "signataire": {"mention": list(signatory.mention), "qualite": signatory.title,
-                           "qualite_phrase": in_sentence(signatory.title), "nom": signatory.name}}
+                           "qualite_phrase": in_sentence(signatory.title), "nom": signatory.name},
+            "delegation": None if delegation is None else {
+                "arrete": delegation.decree, "depuis": french_day(delegation.since)}}
 
 
 def _convention(dep: Departement, association: Association) -> dict:
@@ -187,8 +213,17 @@ def _annex(dep, association, measure: Measure, number: int, periods: list[Period
 
 
 def _period(dep: Departement, association: Association, columns, period: Period) -> dict:
-    """The maximum subsidy of the period, its counts, and their breakdown by territory."""
-    counts, amounts = _by_territory(dep, association.allocation(period.year), columns, period)
+    """The maximum subsidy of the period, its counts, and their breakdown by territory.
+
+    An estimated allocation prints « XX » for each count and amount and no breakdown: signing
+    must not turn a guess into the period's maximum (the open point asks for the signed figures)."""
+    allocation = association.allocation(period.year)
+    if allocation.estimated:
+        return {"annee": period.year, "debut": f"{period.start:%d/%m/%Y}", "fin": f"{period.end:%d/%m/%Y}",
+                "montant": f"{ESTIMATED} €", "estimee": True, "lignes": [],
+                "colonnes": {c: {"nombre": ESTIMATED, "montant": f"{ESTIMATED} €", "lignes": []}
+                             for c in columns}}
+    counts, amounts = _by_territory(dep, allocation, columns, period)
     total = sum((sum(by_column.values(), ZERO) for by_column in amounts.values()), ZERO)
     lines = [
         {"territoire": _territory_name(dep, t), "nombres": counts[t],
@@ -200,6 +235,7 @@ def _period(dep: Departement, association: Association, columns, period: Period)
         "debut": f"{period.start:%d/%m/%Y}",
         "fin": f"{period.end:%d/%m/%Y}",
         "montant": format_eur(total),
+        "estimee": False,
         "colonnes": {c: _column(dep, c, counts, amounts) for c in columns},
         "lignes": lines,
     }

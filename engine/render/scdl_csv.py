@@ -1,7 +1,7 @@
-"""The SCDL « subventions » CSV: written only once `frictionless` accepts it against the schema.
+"""The SCDL « subventions » CSV: written only once Validata, the national validator, accepts it.
 
 UTF-8, comma-separated, one header row with the schema's 40 field names in its order (the format
-of schema.data.gouv.fr). Every refusal of the validator is turned into an error naming the data
+of schema.data.gouv.fr). Every error Validata reports is turned into an error naming the data
 file and field to correct; with any error nothing is written.
 """
 
@@ -18,21 +18,8 @@ from engine.finance import build_table
 from engine.load.yamlfile import load_yaml
 from engine.model import Conventions
 from engine.pack.commission import load_commission
-from engine.scdl import (
-    Origin,
-    ScdlRow,
-    custom_checks,
-    field_names,
-    load_schema,
-    load_template,
-    scdl_rows,
-)
-
-REQUIRED = {
-    column: "SIRET du Département manquant, exigé par le schéma SCDL (14 chiffres, du répertoire "
-            "SIRENE) : ajoutez-le en tête de departement.yaml, par exemple siret: \"NNNNNNNNNNNNNN\""
-    for column in ("idAttribuant", "idServiceInstructeur")
-}
+from engine.scdl import Origin, ScdlRow, field_names, load_schema, load_template, scdl_rows, scdl_warnings
+from engine.validata import Verdict, judge
 
 
 @dataclass(frozen=True)
@@ -41,6 +28,25 @@ class ScdlFile:
     data: bytes
     rows: int
     warnings: tuple[str, ...]
+    verdict: Verdict
+    schema: str
+    """The schema's name and version, as the file is published with them: « subventions » 2.1.1."""
+
+
+class ScdlRefused(InputErrors):
+    """Validata reported errors: the file is not written; each error names the data to correct."""
+
+    def __init__(self, errors: list[InputError], year: int, verdict: Verdict, rows: int) -> None:
+        super().__init__(errors)
+        self.year = year
+        self.verdict = verdict
+        self.rows = rows
+
+    def summary(self) -> str:
+        """« fichier SCDL 2026 non produit : Validata signale 27 erreur(s) … »"""
+        return (f"fichier SCDL {self.year} non produit : Validata {self.verdict.version} signale "
+                f"{self.verdict.errors} erreur(s) sur {self.rows} ligne(s), {len(self.errors)} "
+                "point(s) à corriger dans les données")
 
 
 def file_name(year: int) -> str:
@@ -48,19 +54,21 @@ def file_name(year: int) -> str:
 
 
 def scdl_file(conventions: Conventions, year: int) -> ScdlFile:
-    """The year's file, validated; raises `InputErrors` naming what to fill or correct."""
+    """The year's file, accepted by Validata; raises `ScdlRefused` naming what to fill or correct."""
     schema = load_schema()
     table = build_table(conventions, year)
     commission = load_commission(Path(conventions.root), year)
     rows = scdl_rows(conventions, commission, table, load_template())
     if not rows:
         raise InputError(f"aucune subvention {year} : pas de fichier SCDL", conventions.root)
+    name = file_name(year)
     data = scdl_csv(rows, field_names(schema))
-    errors, warnings = custom_checks(rows)
-    errors = _unique(validation_errors(data, schema, rows) + [_with_line(e) for e in errors])
-    if errors:
-        raise InputErrors(errors)
-    return ScdlFile(file_name(year), data, len(rows), tuple(warnings))
+    verdict = judge(data, name, schema, rows)
+    if not verdict.valid:
+        errors = _unique([_with_line(e) for e in verdict.located])
+        raise ScdlRefused(errors, year, verdict, len(rows))
+    described = f"« {schema['name']} » {schema['version']}"
+    return ScdlFile(name, data, len(rows), tuple(scdl_warnings(rows)), verdict, described)
 
 
 def scdl_csv(rows: list[ScdlRow], names: list[str]) -> bytes:
@@ -70,43 +78,6 @@ def scdl_csv(rows: list[ScdlRow], names: list[str]) -> bytes:
     for row in rows:
         writer.writerow([row.values.get(name, "") for name in names])
     return buffer.getvalue().encode("utf-8")
-
-
-def validation_errors(data: bytes, schema: dict, rows: list[ScdlRow]) -> list[InputError]:
-    """Validate the CSV bytes with frictionless (imported here: only this command needs it)."""
-    from frictionless import Resource, Schema
-
-    # written as UTF-8 just above: frictionless need not guess the encoding (chardet)
-    resource = Resource(data=data, format="csv", encoding="utf-8", schema=Schema.from_descriptor(schema))
-    report = resource.validate()
-    errors = []
-    for task in report.tasks:
-        for error in task.errors:
-            errors.append(_located(error, rows))
-    return errors
-
-
-def _located(error, rows: list[ScdlRow]) -> InputError:
-    """A frictionless error as `path:line: field: message` on the data it came from."""
-    row_number = getattr(error, "row_number", None)
-    column = getattr(error, "field_name", None)
-    if row_number is None or column is None or not 2 <= row_number <= len(rows) + 1:
-        return InputError(f"fichier SCDL refusé : {error.message}", "scdl_subventions.csv")
-    row = rows[row_number - 2]
-    origin = row.origins.get(column, Origin(row.association.path, column))
-    value = row.values.get(column, "")
-    return InputError(f"colonne SCDL {column} : {_reason(error, column, value)}",
-                      origin.path, origin.line or _line_in(origin), origin.field)
-
-
-def _reason(error, column: str, value: str) -> str:
-    note = getattr(error, "note", "") or ""
-    if 'constraint "required"' in note or error.type == "missing-cell" or not value:
-        return REQUIRED.get(column, "valeur obligatoire manquante : remplissez ce champ")
-    if "maxLength" in note:
-        limit = note.rsplit('"', 2)[-2]
-        return f"{len(value)} caractères, {limit} au plus : raccourcissez ce texte"
-    return f"valeur « {value} » refusée par le schéma ({note or error.type})"
 
 
 def _line_in(origin: Origin) -> int | None:

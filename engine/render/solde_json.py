@@ -1,4 +1,8 @@
-"""`fsl solde YEAR --json`: the settlements as INTERFACES.md writes them (decimal strings, never floats)."""
+"""`fsl solde YEAR --json`: the settlements as INTERFACES.md writes them (decimal strings, never floats).
+
+`avance` is the advance due (70 %), `avance_versee` the total of `paiements.csv` (null: no payment
+recorded, `versement` « non_enregistre »: the balance is then a position against the advance due
+and `remboursement` is null, never computed on money not known to be paid)."""
 
 from __future__ import annotations
 
@@ -19,10 +23,12 @@ def _association(s: Settlement) -> dict:
     return {
         "association": s.association, "statut": s.status.value,
         "subvention": json_amount(s.subsidy), "avance": json_amount(s.advance),
+        "avance_versee": json_amount(s.paid) if s.payment_recorded else None,
+        "versement": "enregistre" if s.payment_recorded else "non_enregistre",
         "realise": _realised(s) if computed else None,
         "taux_realisation": f"{s.rate}" if computed else None,
         "solde": json_amount(s.balance) if computed else None,
-        "remboursement": json_amount(s.refund) if computed else None,
+        "remboursement": json_amount(s.refund) if computed and s.refund is not None else None,
     }
 
 
@@ -38,9 +44,10 @@ def _totals(settlements: tuple[Settlement, ...]) -> dict:
     return {
         "subvention": json_amount(_sum(s.subsidy for s in settlements)),
         "avance": json_amount(_sum(s.advance for s in settlements)),
+        "avance_versee": json_amount(_sum(s.paid for s in settlements if s.payment_recorded)),
         "realise": json_amount(_sum(s.total for s in computed)),
         "solde": json_amount(_sum(s.balance for s in computed)),
-        "remboursement": json_amount(_sum(s.refund for s in computed)),
+        "remboursement": json_amount(_sum(s.refund for s in computed if s.refund is not None)),
     }
 
 

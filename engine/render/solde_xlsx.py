@@ -22,8 +22,12 @@ TOTAL_FILL = PatternFill("solid", fgColor="D9E1F2")
 ESTIMATED_FILL = PatternFill("solid", fgColor="FFF2CC")
 GROUP_HEADINGS = {"asll": "Réalisé ASLL", "aml": "Réalisé AML", "dsf": "Réalisé DSF",
                   "portes_closes": "Réalisé portes closes", "gla": "Réalisé GLA", "fal": "Réalisé FAL"}
-HEADINGS = ("Association", "Statut", "Subvention", "Avance versée", *GROUP_HEADINGS.values(),
-            "Réalisé retenu", "Taux de réalisation", "Solde à verser", "Remboursement", "Montants")
+HEADINGS = ("Association", "Statut", "Subvention", "Avance due (70 %)", "Avance versée",
+            *GROUP_HEADINGS.values(), "Réalisé retenu", "Taux de réalisation", "Solde à verser",
+            "Remboursement", "Montants", "Position calculée sur")
+NOT_RECORDED = "avance due, versement non enregistré"
+RECORDED = "avance versée (paiements.csv)"
+UNRECORDED_FILL = PatternFill("solid", fgColor="FCE4D6")
 STATUS = {Status.CALCULE: "calculé", Status.GRILLE_ABSENTE: "grille absente"}
 FIRST_ROW = 4
 SCHEDULE_HEADINGS = ("Association", "Avenant signé le", "Avance (70 %)", "Due au plus tard le")
@@ -36,8 +40,14 @@ def write_solde_xlsx(conventions: Conventions, year: int, settlements: tuple[Set
     sheet.title = f"Solde {year}"
     sheet["A1"] = f"Solde des subventions FSL {year} – {conventions.departement.service}"
     sheet["A1"].font = Font(bold=True, size=13)
+    notes = []
     if any(s.estimated for s in settlements):
-        sheet["A2"] = "PROJET : les lignes « estimés » reposent sur une allocation estimée, à confirmer."
+        notes.append("PROJET : les lignes « estimés » reposent sur une allocation estimée, à confirmer.")
+    if any(not s.payment_recorded for s in settlements):
+        notes.append(f"Lignes « {NOT_RECORDED} » : aucun versement dans paiements.csv ; position sur "
+                     "l'avance due, aucun reversement demandé.")
+    if notes:
+        sheet["A2"] = " ".join(notes)
         sheet["A2"].font = Font(bold=True, color="C00000")
     _row(sheet, FIRST_ROW - 1, HEADINGS, BOLD)
     names = {a.slug: a.name for a in conventions.associations}
@@ -62,8 +72,9 @@ def write_solde_xlsx(conventions: Conventions, year: int, settlements: tuple[Set
 def _cells(s: Settlement, names: dict[str, str]) -> list:
     computed = s.status is Status.CALCULE
     realised = [s.counted(g) if computed else None for g in GROUPS]
-    return [names.get(s.association, s.association), STATUS[s.status], s.subsidy, s.advance, *realised,
-            s.total, s.rate, s.balance, s.refund, "estimés" if s.estimated else "définitifs"]
+    return [names.get(s.association, s.association), STATUS[s.status], s.subsidy, s.advance, s.paid,
+            *realised, s.total, s.rate, s.balance, s.refund, "estimés" if s.estimated else "définitifs",
+            RECORDED if s.payment_recorded else NOT_RECORDED]
 
 
 def _totals(settlements: tuple[Settlement, ...]) -> list:
@@ -72,13 +83,16 @@ def _totals(settlements: tuple[Settlement, ...]) -> list:
     def total(values) -> Decimal:
         return sum(values, ZERO)
     return ["Total", f"{len(computed)} calculé(s)", total(s.subsidy for s in settlements),
-            total(s.advance for s in settlements), *(total(s.counted(g) for s in computed) for g in GROUPS),
+            total(s.advance for s in settlements), total(s.paid for s in settlements if s.payment_recorded),
+            *(total(s.counted(g) for s in computed) for g in GROUPS),
             total(s.total for s in computed), None, total(s.balance for s in computed),
-            total(s.refund for s in computed), None]
+            total(s.refund for s in computed if s.refund is not None), None, None]
 
 
 def _fill(s: Settlement):
-    return ESTIMATED_FILL if s.estimated else None
+    if s.estimated:
+        return ESTIMATED_FILL
+    return None if s.payment_recorded else UNRECORDED_FILL
 
 
 def _row(sheet, row: int, values, font=None, fill=None) -> None:

@@ -249,6 +249,10 @@ def _routes(app: Flask) -> None:
                                files=output_files(_year_dir(year)), folder=_year_dir(year), job=job,
                                **_table_or_reason(conventions, year)), status
 
+    @app.get("/annee/<int:year>/donnees-ouvertes")
+    def open_data(year: int):
+        return _open_data_page(year)
+
     @app.get("/annee/<int:year>/fichiers/<path:name>")
     def download(year: int, name: str):
         path = confined(_year_dir(year), name)
@@ -284,6 +288,24 @@ def _table_or_reason(conventions, year: int) -> dict:
         return {"table": build_table(conventions, year), "no_table": None, "groups": GROUPS}
     except FslError as exc:
         return {"table": None, "no_table": str(exc), "groups": GROUPS}
+
+
+def _open_data_page(year: int):
+    """Validata's verdict on the SCDL file the data gives now: the messages of `fsl scdl`."""
+    from engine.render.scdl_csv import ScdlRefused, file_name, scdl_file
+    page = {"year": year, "shown": _shown, "published": None, "refused": None, "reason": None,
+            "name": file_name(year)}
+    try:
+        page["published"] = scdl_file(_conventions(), year)
+    except ScdlRefused as refused:
+        page["refused"] = refused
+    except FslError as exc:
+        page["reason"] = str(exc)
+    written = _year_dir(year) / page["name"]
+    page["written"] = written.is_file() and not written.is_symlink()
+    page["stale"] = page["written"] and (page["published"] is None
+                                         or written.read_bytes() != page["published"].data)
+    return render_template("donnees_ouvertes.html", **page), 200 if page["published"] else 422
 
 
 def _association_page(year: int, slug: str, errors=(), typed=None, stale=None, status=200):

@@ -18,15 +18,23 @@ from engine.checker.examples.asll import ASLL_FAULTS, asll
 from engine.checker.examples.dsf import DSF_FAULTS, dsf
 from engine.checker.examples.fal import FAL_FAULTS, fal, over_cap
 from engine.checker.examples.pki import Kit, ca_pem, make_kit
-from engine.checker.examples.plan import FileSpec, Plan, day_between, end_of
+from engine.checker.examples.plan import FileSpec, Plan, end_of
 from engine.checker.registry import DOCUMENTS, EVENTS, HOUSEHOLD, MEASURES, OCCUPANCY
+from engine.model import Measure
 
 ASSOCIATIONS = (
-    "acarlogi", "habitat-insertion", "droit-au-travail", "la-sauvegarde-du-nord", "immobiliere-sociale-62",
-    "aide-aux-sans-abri", "apprentis-d-auteuil", "apsa-62", "audasse", "blanzly-pourre", "coin-familial",
-    "culture-et-liberte", "demain", "fiac-berck", "habitat-jeunes-haj", "3id", "vie-active-annezin",
-    "vie-active-arras", "vie-active-tutelles", "cheval-bleu", "restos-du-coeur-artois", "mahra-le-toit",
-    "pole-territoire-maritime", "4aj", "rencontres-et-loisirs", "solidaritoit", "residence-pour-tous")
+    "acarlogi", "habitat-insertion", "audasse", "mahra-le-toit", "immobiliere-sociale-62",
+    "aide-aux-sans-abri-le-petit-atre", "apprentis-d-auteuil-fjt", "apsa-du-pas-de-calais",
+    "droit-au-travail",
+    "association-blanzly-pourre", "chrs-le-coin-familial", "culture-et-liberte", "demain", "fiac-de-berck",
+    "habitat-jeunes-haj", "instance-intercommunale-d-insertion-3id",
+    "la-vie-active-chrs-annezin-bethune-point-logement-jeunes", "la-vie-active-pole-logement-arras",
+    "la-vie-active-service-des-tutelles", "le-cheval-bleu", "les-restaurants-du-coeur-et-de-l-artois-ternois",
+    "la-sauvegarde-du-nord", "pole-du-territoire-maritime", "4-aj", "rencontres-et-loisirs",
+    "solidaritoit-les-toits-de-l-espoir", "residence-pour-tous")
+"""The conventions' slugs; the first five make the small example (together they hold every dispositif)."""
+OUTSIDE = "immobiliere-sociale-62"
+"""One AML measure outside its association's convention (IS62 runs only GLA): DISPOSITIF-HORS-CONVENTION."""
 CAP_ASSOCIATION = "residence-pour-tous"
 FULL_YEAR = {"ASLL": 2900, "AML": 200, "FAL": 550, "DSF": 1050}  # 2025 activity report orders of magnitude
 SMALL = {"ASLL": 12, "AML": 5, "FAL": 6, "DSF": 8}
@@ -51,7 +59,9 @@ def generate(out: Path, scale: str | Fraction = "small", as_of: date = date(2026
     factor = Fraction(1) if scale in ("full", "small") else Fraction(str(scale))
     counts = SMALL if small else {kind: round(count * factor) for kind, count in FULL_YEAR.items()}
     names = ASSOCIATIONS[:5] if small else ASSOCIATIONS[:-1]
-    _measures(plan, names, counts, small)
+    held = _held()
+    _measures(plan, names, counts, small, held)
+    _outside_convention(plan, held)
     over_cap(plan, CAP_ASSOCIATION)
     _routine_visits(plan)
     _association_documents(plan, (*names, CAP_ASSOCIATION))
@@ -61,20 +71,54 @@ def generate(out: Path, scale: str | Fraction = "small", as_of: date = date(2026
     return Generated(plan=plan, kit=kit, folder=folder)
 
 
-def _measures(plan: Plan, names: tuple[str, ...], counts: dict[str, int], small: bool) -> None:
+def _held() -> dict[str, frozenset[Measure]]:
+    """The dispositifs of each association's convention (conventions/ of the project)."""
+    from engine.checker.convention_measures import held_measures
+    from engine.commands.options import DEFAULT_CONVENTIONS
+    from engine.validation import load_conventions
+
+    return held_measures(load_conventions(DEFAULT_CONVENTIONS).conventions)
+
+
+def _holders(names: tuple[str, ...], kind: str, held: dict[str, frozenset[Measure]]) -> tuple[str, ...]:
+    """The associations among `names` whose convention holds `kind`: measures go only to them."""
+    holders = tuple(n for n in names if Measure(kind) in held.get(n, frozenset()))
+    if not holders:
+        raise ValueError(f"aucune association de l'exemple ne porte le dispositif {kind}")
+    return holders
+
+
+def _measures(plan: Plan, names: tuple[str, ...], counts: dict[str, int], small: bool,
+              held: dict[str, frozenset[Measure]]) -> None:
     """Every fault once (so the example shows each rule), then clean measures with a few faults."""
     makers = {"ASLL": (asll, ASLL_FAULTS), "AML": (aml, AML_FAULTS), "FAL": (fal, FAL_FAULTS),
               "DSF": (dsf, DSF_FAULTS)}
     for kind, (make, faults) in makers.items():
+        holders = _holders(names, kind, held)
         for index, fault in enumerate(faults):
-            make(plan, names[index % len(names)], fault)
+            make(plan, holders[index % len(holders)], fault)
         for index in range(counts[kind]):
             fault = None
             if not small and plan.rng.random() < FAULT_RATE:
                 fault = plan.rng.choice(faults)
-            make(plan, _owner(plan, names, kind, index), fault)
+            make(plan, _owner(plan, holders, kind, index), fault)
+    holders = _holders(names, "DSF", held)
     for index in range(2 if small else counts["DSF"] // 10):
-        dsf(plan, names[index % len(names)], closed_door=True)
+        dsf(plan, holders[index % len(holders)], closed_door=True)
+
+
+def _outside_convention(plan: Plan, held: dict[str, frozenset[Measure]]) -> None:
+    """One measure of a dispositif its association's convention does not hold: one error, and
+    none of the findings (or reminders) its pieces would give otherwise."""
+    name = OUTSIDE
+    before = len(plan.measures)
+    aml(plan, name, "aml_bilan_missing")  # its final review missing: without the rule, a reminder
+    added = {row["mesure_id"] for row in plan.measures[before:]}
+    plan.truth[:] = [t for t in plan.truth if t["mesure_id"] not in added]
+    plan.intact_signed[:] = [s for s in plan.intact_signed if s["mesure_id"] not in added]
+    for mesure_id in sorted(added):
+        plan.expect("DISPOSITIF-HORS-CONVENTION", name, "la convention de l'association ne porte que",
+                    mesure_id=mesure_id)
 
 
 def _routine_visits(plan: Plan) -> None:
