@@ -92,6 +92,10 @@ def test_the_grid_settles_as_the_annexes_say(settled):
     assert (realised["dsf"].quantity, realised["dsf"].amount) == (Decimal(1), Decimal("162.38"))
     # 004 annexe FAL: 365 days alone at 1 562,80 € a year, 31 days at 2 062,80 €, over 365 days
     assert (realised["fal"].quantity, realised["fal"].amount) == (Decimal(396), Decimal("1738.00"))
+    # the letters' « quantité × taux » line spells both rates (one rate would not give the amount)
+    assert realised["fal"].rate is None and realised["fal"].unit == (
+        "jours d'occupation (31 × 2\xa0062,80\xa0€ + 365 × 1\xa0562,80\xa0€ en accompagnement seul) / 365")
+    assert (realised["asll"].rate, realised["asll"].per) == (Decimal("85.95"), 1)
 
 
 def test_a_dsf_for_the_associations_own_asll_household_is_not_paid(settled):
