@@ -220,8 +220,8 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
             if alone:  # 004 annexe FAL: a day without gestion locative at the accompagnement's rate
                 alone_rate = _rate(dep, rules.fal_alone_rate, period)
                 amount += alone * (alone_rate - value)
-                unit = (f"{unit} ({quantity - alone} × {format_eur(value)} + {alone} × {format_eur(alone_rate)} "
-                        f"en accompagnement seul) / {divisor}")
+                unit = (f"{unit} ({quantity - alone} × {format_eur(value)} + {alone} × "
+                        f"{format_eur(alone_rate)} en accompagnement seul) / {divisor}")
                 value, per = None, 1
             out.append(Realised(group, Decimal(quantity), unit, to_cent(amount / divisor),
                                 maximum, ZERO, unpaid.get(group, ()), value, per))

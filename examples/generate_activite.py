@@ -166,7 +166,8 @@ def occupancy(plan: Plan, rng: random.Random, slug: str, measure: str, housings:
                 done_alone += days if flag else 0
             else:
                 done += 1
-            plan.occupancy.append([slug, measure, f"L-{index + 1:03d}", f"{YEAR}-{month:02d}", str(days), flag])
+            plan.occupancy.append([slug, measure, f"L-{index + 1:03d}", f"{YEAR}-{month:02d}", str(days),
+                                   flag])
     return done, done_alone
 
 
