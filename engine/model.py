@@ -149,6 +149,7 @@ class Departement:
     delegation: Delegation | None = None
     path: str = ""
     """departement.yaml, for the open points it holds."""
+    address: tuple[str, ...] = ()  # the service's postal address, lines (departement.yaml `adresse`)
 
     def period(self, year: int) -> Period | None:
         return next((p for p in self.periods if p.year == year), None)
