@@ -153,13 +153,14 @@ def _embedded_revocation(reader: PdfFileReader):
 
 
 def _context(roots: list[x509.Certificate], moment: datetime, dss) -> ValidationContext:
-    settings = dict(trust_roots=roots, allow_fetching=False, moment=moment, revocation_mode="soft-fail")
     if dss is not None:
+        settings = dict(trust_roots=roots, allow_fetching=False, moment=moment, revocation_mode="soft-fail")
         try:
             return dss.as_validation_context(settings)
         except Exception:  # noqa: BLE001 - a malformed DSS is ignored, never trusted
             pass
-    return ValidationContext(**settings)
+    return ValidationContext(trust_roots=roots, allow_fetching=False, moment=moment,
+                             revocation_mode="soft-fail")
 
 
 def _validate(sig: EmbeddedPdfSignature, context: ValidationContext):

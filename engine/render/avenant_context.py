@@ -56,13 +56,13 @@ def avenant_context(conventions: Conventions, association: Association, year: in
     return {
         "modele": False,
         "annee": year,
-        "subvention": _yearly(dep, association, year),
+        "subvention": _yearly(dep, _allocation(association, year, year), _period_of(dep, year)),
         "departement": departement_fields(dep),
         "convention": _convention(dep, association),
         "association": _association(dep, association),
         "annexes": annexes,
         "numeros_annexes": [str(annex["numero"]) for annex in annexes],
-        "taux": _rates(dep, dep.period(year)),
+        "taux": _rates(dep, _period_of(dep, year)),
         **commission_fields(commission),
     }
 
@@ -71,9 +71,8 @@ ESTIMATED = "XX"
 """What an estimated figure prints, as the model of annexe 2 does: never a guess as a maximum."""
 
 
-def _yearly(dep: Departement, association: Association, year: int) -> dict:
+def _yearly(dep: Departement, allocation: Allocation, period: Period) -> dict:
     """The year's maximum subsidy and its 70 % advance (the payeur's pièce justificative)."""
-    allocation, period = association.allocation(year), dep.period(year)
     if allocation.estimated:
         return {"montant": f"{ESTIMATED} €", "avance": f"{ESTIMATED} €", "estimee": True,
                 "part_avance": percent_text(dep.advance_share)}
@@ -146,16 +145,28 @@ def french_day(day: date) -> dict:
 
 def _periods_until(dep: Departement, association: Association, year: int) -> list[Period]:
     """Each period of the convention up to `year`; each needs the association's allocation."""
-    if dep.period(year) is None:
-        known = ", ".join(str(p.year) for p in dep.periods)
-        raise FslError(f"aucune période {year} dans departement.yaml (périodes : {known})")
+    _period_of(dep, year)
     periods = sorted((p for p in dep.periods if p.year <= year), key=lambda p: p.start)
     for period in periods:
-        if association.allocation(period.year) is None:
-            raise InputError(f"aucune allocation {period.year} : l'annexe de l'avenant {year} indique "
-                             f"chaque période de la convention jusqu'à {year}",
-                             association.path, None, "allocations")
+        _allocation(association, period.year, year)
     return periods
+
+
+def _period_of(dep: Departement, year: int) -> Period:
+    period = dep.period(year)
+    if period is None:
+        known = ", ".join(str(p.year) for p in dep.periods)
+        raise FslError(f"aucune période {year} dans departement.yaml (périodes : {known})")
+    return period
+
+
+def _allocation(association: Association, year: int, avenant_year: int) -> Allocation:
+    allocation = association.allocation(year)
+    if allocation is None:
+        raise InputError(f"aucune allocation {year} : l'annexe de l'avenant {avenant_year} indique "
+                         f"chaque période de la convention jusqu'à {avenant_year}",
+                         association.path, None, "allocations")
+    return allocation
 
 
 def departement_fields(dep: Departement) -> dict:
@@ -222,7 +233,7 @@ def _period(dep: Departement, association: Association, columns, period: Period)
 
     An estimated allocation prints « XX » for each count and amount and no breakdown: signing
     must not turn a guess into the period's maximum (the open point asks for the signed figures)."""
-    allocation = association.allocation(period.year)
+    allocation = _allocation(association, period.year, period.year)  # checked by _periods_until
     if allocation.estimated:
         return {"annee": period.year, "debut": f"{period.start:%d/%m/%Y}", "fin": f"{period.end:%d/%m/%Y}",
                 "montant": f"{ESTIMATED} €", "estimee": True, "lignes": [],

@@ -9,6 +9,7 @@ import sys
 import zipfile
 import zlib
 from collections import OrderedDict
+from collections.abc import Set
 from pathlib import Path
 
 from engine.render.typography import typeset_document, typeset_entries
@@ -60,21 +61,25 @@ def zip_entries(entries: dict[str, bytes]) -> bytes:
         name = text.encode("ascii")
         crc, compressed = _deflated(content)
         offset = out.tell()
-        out.write(struct.pack(zipfile.structFileHeader, zipfile.stringFileHeader, 20, 0, 0, DEFLATED,
+        out.write(struct.pack(_FILE_HEADER, _FILE_SIGNATURE, 20, 0, 0, DEFLATED,
                               _DOS_TIME, _DOS_DATE, crc, len(compressed), len(content), len(name), 0))
         out.write(name)
         out.write(compressed)
-        directory.append(struct.pack(zipfile.structCentralDir, zipfile.stringCentralDir, 20, _SYSTEM, 20,
+        directory.append(struct.pack(_CENTRAL_DIR, _CENTRAL_SIGNATURE, 20, _SYSTEM, 20,
                                      0, 0, DEFLATED, _DOS_TIME, _DOS_DATE, crc, len(compressed),
                                      len(content), len(name), 0, 0, 0, 0, _PERMISSIONS, offset) + name)
     start = out.tell()
     out.write(b"".join(directory))
-    out.write(struct.pack(zipfile.structEndArchive, zipfile.stringEndArchive, 0, 0, len(directory),
+    out.write(struct.pack(_END_ARCHIVE, _END_SIGNATURE, 0, 0, len(directory),
                           len(directory), out.tell() - start, start, 0))
     return out.getvalue()
 
 
 DEFLATED = zipfile.ZIP_DEFLATED
+# The ZIP records (APPNOTE 4.3.7, 4.3.12, 4.3.16), as zipfile's own undeclared structFileHeader…
+_FILE_HEADER, _FILE_SIGNATURE = "<4s2B4HL2L2H", b"PK\x03\x04"
+_CENTRAL_DIR, _CENTRAL_SIGNATURE = "<4s4B4HL2L5H2L", b"PK\x01\x02"
+_END_ARCHIVE, _END_SIGNATURE = "<4s4H2LH", b"PK\x05\x06"
 _DOS_DATE = (FIXED_ZIP_TIME[0] - 1980) << 9 | FIXED_ZIP_TIME[1] << 5 | FIXED_ZIP_TIME[2]
 _DOS_TIME = FIXED_ZIP_TIME[3] << 11 | FIXED_ZIP_TIME[4] << 5 | FIXED_ZIP_TIME[5] // 2
 _SYSTEM = 0 if sys.platform == "win32" else 3  # zipfile.ZipInfo's create_system
@@ -131,7 +136,7 @@ def write_document(path: Path, document, year: int, *, typeset: bool = True) -> 
 
 
 def _write(path: Path, entries: dict[str, bytes], year: int, typeset: bool,
-           done: set[str] = frozenset()) -> None:
+           done: Set[str] = frozenset()) -> None:
     if typeset:
         entries = typeset_entries(entries, done)
     Path(path).write_bytes(zip_entries(normalized_entries(entries, f"{year}-01-01T00:00:00Z")))
@@ -148,7 +153,8 @@ def package_entries(document) -> dict[str, bytes]:
     writer = _EntryWriter()
     PackageWriter._write_content_types_stream(writer, package.parts)
     PackageWriter._write_pkg_rels(writer, package.rels)
-    PackageWriter._write_parts(writer, package.parts)
+    # python-docx's private helper names its zip writer's class; it calls only write(), as _EntryWriter has
+    PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]
     return writer.entries
 
 

@@ -113,23 +113,26 @@ def _addressee(association: Association) -> dict:
 
 def _figures(data: LetterData, s: Settlement) -> dict:
     dep, rules = data.departement, data.rules
-    computed = s.realised is not None
+    recorded, total, rate, balance = s.paid, s.total, s.rate, s.balance
+    # settle() sets the realised lines, total, rate and balance together (Status.CALCULE)
+    computed = s.realised is not None and total is not None and rate is not None and balance is not None
     paid = [p for p in data.payments if p.association == s.association]
-    advance = (f"versée : {format_eur(s.paid)}" if s.payment_recorded
+    advance = (f"versée : {format_eur(recorded)}" if recorded is not None
                else f"avance due : {format_eur(s.advance)}, versement non enregistré")
     return {
         "lignes": [_line(r) for r in s.realised or ()],
         "plafond_par_mesure": rules.cap is CapScope.MEASURE,
         "subvention": format_eur(s.subsidy), "avance": format_eur(s.advance),
-        "avance_versee": format_eur(s.paid) if s.payment_recorded else "",
+        "avance_versee": format_eur(recorded) if recorded is not None else "",
         "avance_texte": advance, "mandats": _mandates(paid),
         "part_avance": percent(dep.advance_share, 0), "part_solde": percent(dep.balance_share, 0),
         "plafond_solde": format_eur(s.subsidy * dep.balance_share),
-        "realise": format_eur(s.total) if computed else "", "taux": percent(s.rate, 2) if computed else "",
+        "realise": format_eur(total) if computed and total is not None else "",
+        "taux": percent(rate, 2) if computed and rate is not None else "",
         "remboursement": format_eur(s.refund) if s.refund is not None else "",
-        "solde": format_eur(s.balance) if computed else "",
-        "position_solde": computed and s.total >= s.advance,
-        "total_verse": format_eur(s.base + s.balance) if computed else "",
+        "solde": format_eur(balance) if computed and balance is not None else "",
+        "position_solde": computed and total is not None and total >= s.advance,
+        "total_verse": format_eur(s.base + balance) if computed and balance is not None else "",
         "echeance_solde": french_date(date(data.year + 1, *rules.balance_due)),
     }
 

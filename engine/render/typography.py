@@ -15,6 +15,7 @@ Rules (Lexique des règles typographiques en usage à l'Imprimerie nationale):
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 
 from lxml import etree
 
@@ -88,7 +89,7 @@ def typeset_document(document) -> set[str]:
     return done
 
 
-def typeset_entries(entries: dict[str, bytes], done: set[str] = frozenset()) -> dict[str, bytes]:
+def typeset_entries(entries: dict[str, bytes], done: Set[str] = frozenset()) -> dict[str, bytes]:
     """The members of a DOCX or XLSX, by name, with their text typeset the French way (except
     those `done` already)."""
     typeset = dict(entries)
