@@ -33,7 +33,7 @@ def write_compare_xlsx(comparison: Comparison, path: Path) -> None:
     """Write the workbook with fixed metadata and zip timestamps (same input, same bytes)."""
     a, b = comparison.year_a, comparison.year_b
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook holds one sheet, the active one
     sheet.title = f"Comparaison {a}-{b}"
     sheet["A1"] = f"Allocations FSL {a} et {b} par association et par mesure, écart {b} − {a}"
     sheet["A1"].font = Font(bold=True, size=13)

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -33,6 +34,9 @@ class Template(DocxTemplate):
     """docxtpl's template, whose `patch_xml` is computed once per text (bounded, oldest out) and
     whose package is parsed once per template: each render works on a copy of it."""
 
+    docx: DocxDocument | None  # docxtpl's attributes (it ships no types)
+    is_rendered: bool
+
     def __init__(self, data: bytes) -> None:
         super().__init__(io.BytesIO(data))
         self.data = data
@@ -41,6 +45,14 @@ class Template(DocxTemplate):
         if not self.docx or (self.is_rendered and reload):
             self.docx = copy.deepcopy(_opened(self.data))
             self.is_rendered = False
+
+    def opened(self) -> DocxDocument:
+        """The document docxtpl works on, opened first when it is not yet."""
+        document = self.docx
+        if document is None:
+            document = self.docx = copy.deepcopy(_opened(self.data))
+            self.is_rendered = False
+        return document
 
     def patch_xml(self, src_xml: str) -> str:
         patched = _PATCHED.pop(src_xml, None)
@@ -53,7 +65,7 @@ class Template(DocxTemplate):
 
 
 @functools.lru_cache(maxsize=16)
-def _opened(data: bytes):
+def _opened(data: bytes) -> DocxDocument:
     """Template `data` opened by python-docx (never handed out: `Template` renders a copy)."""
     return Document(io.BytesIO(data))
 
@@ -96,7 +108,7 @@ def _sources(data: bytes) -> _Sources:
     """The texts docxtpl renders in template `data` (those without a tag render as themselves)."""
     template = Template(data)
     template.init_docx()
-    document = template.docx
+    document = template.opened()
     parts = [template.get_part_xml(part) for uri in (Template.HEADER_URI, Template.FOOTER_URI)
              for _, part in template.get_headers_footers(uri)]
     parts += [part.blob.decode("utf-8") for section in document.sections

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -184,7 +185,9 @@ def _validation(spec: SheetSpec, column: str, data: GridData) -> DataValidation:
     return _rule("textLength", "lessThanOrEqual", (64,), "un identifiant de 64 caractères au plus")
 
 
-def _rule(kind: str, operator: str, bounds: Sequence, expected: str) -> DataValidation:
+def _rule(kind: Literal["date", "whole", "textLength"],
+          operator: Literal["between", "equal", "lessThanOrEqual"], bounds: Sequence,
+          expected: str) -> DataValidation:
     values = [_formula(v) for v in bounds]
     rule = DataValidation(type=kind, operator=operator, formula1=values[0],
                           formula2=values[1] if len(values) > 1 else None, allow_blank=True)

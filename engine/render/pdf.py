@@ -339,9 +339,11 @@ class _Worker:
     def _await_pipe(self) -> None:
         """Wait (`PIPE_WAIT` at most) until the instance listens, so that a client does not start a
         second instance on the profile (if it did, the conversion would still be right, only slower)."""
+        server = self.server  # set by __init__, which runs to its end before serve()
         pipe = single_instance_pipe(self.url)
         deadline = time.monotonic() + PIPE_WAIT
-        while time.monotonic() < deadline and not self.stopped and self.server.poll() is None:
+        while (time.monotonic() < deadline and not self.stopped and server is not None
+               and server.poll() is None):
             if pipe.exists():
                 return
             time.sleep(0.05)
@@ -401,7 +403,8 @@ class _Worker:
         self.server.wait()
         with contextlib.suppress(OSError):
             single_instance_pipe(self.url).unlink()
-        shutil.rmtree(self.profile, ignore_errors=True)
+        if self.profile is not None:  # made before the instance was started
+            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 def single_instance_pipe(profile_url: str) -> Path:

@@ -54,7 +54,8 @@ def make_plan(stage: Path, out_dir: Path, scope: Sequence[str]) -> Plan:
         shown = ", ".join(conflicts[:5]) + more
         raise OutputError(f"{shown} : fichier(s) qui ne viennent pas du moteur (absents de {MANIFEST} "
                           "ou modifiés depuis) ; déplacez-les ou renommez-les : rien n'a été écrit", out_dir)
-    deletes, kept = [], []
+    deletes: list[dict[str, Any]] = []
+    kept: list[dict[str, Any]] = []
     for rel, entry in owned.items():
         if rel in produced or not _unchanged(out_dir / rel, entry):
             continue  # produced again, gone, or changed by a person (no longer the engine's)
@@ -186,8 +187,7 @@ def recover(backup: Path, out_dir: Path) -> None:
         elif action == "place" and _saved(backup, rel):
             os.replace(backup / rel, out_dir / rel)
     for saved in sorted(p for p in backup.rglob("*") if p.is_file() and p != journal):
-        rel = saved.relative_to(backup)
-        os.replace(saved, out_dir / rel)
+        os.replace(saved, out_dir / saved.relative_to(backup))
     for action, rel in reversed(entries):
         if action == "mkdir":
             try:

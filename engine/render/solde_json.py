@@ -23,11 +23,12 @@ def _association(s: Settlement) -> dict:
     return {
         "association": s.association, "statut": s.status.value,
         "subvention": json_amount(s.subsidy), "avance": json_amount(s.advance),
-        "avance_versee": json_amount(s.paid) if s.payment_recorded else None,
+        "avance_versee": json_amount(s.paid) if s.paid is not None else None,
         "versement": "enregistre" if s.payment_recorded else "non_enregistre",
         "realise": _realised(s) if computed else None,
         "taux_realisation": f"{s.rate}" if computed else None,
-        "solde": json_amount(s.balance) if computed else None,
+        # settle() gives a computed settlement its total, rate and balance (Status.CALCULE)
+        "solde": json_amount(s.balance) if computed and s.balance is not None else None,
         "remboursement": json_amount(s.refund) if computed and s.refund is not None else None,
     }
 
@@ -36,7 +37,8 @@ def _realised(s: Settlement) -> dict:
     amounts = {group: json_amount(s.counted(group)) for group in GROUPS}
     unpaid = [line for r in s.realised or () for line in r.unpaid]
     extra = {"non_remuneres": unpaid} if unpaid else {}  # what the deliberation does not pay, and why
-    return {**amounts, "total": json_amount(s.total), **extra}
+    total = json_amount(s.total) if s.total is not None else None
+    return {**amounts, "total": total, **extra}
 
 
 def _totals(settlements: tuple[Settlement, ...]) -> dict:

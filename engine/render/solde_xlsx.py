@@ -36,7 +36,7 @@ SCHEDULE_HEADINGS = ("Association", "Avenant signé le", "Avance (70 %)", "Due a
 def write_solde_xlsx(conventions: Conventions, year: int, settlements: tuple[Settlement, ...],
                      schedule: tuple[AdvanceDue, ...], path: Path) -> None:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook holds one sheet, the active one
     sheet.title = f"Solde {year}"
     sheet["A1"] = f"Solde des subventions FSL {year} – {conventions.departement.service}"
     sheet["A1"].font = Font(bold=True, size=13)

@@ -15,6 +15,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tc
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
@@ -152,7 +153,7 @@ class BodyRows:
             row._tr.remove(tc)
         grid._tbl.remove(row._tr)
         self._tr = row._tr
-        self._filled: dict[tuple[int, bool, bool], object] = {}
+        self._filled: dict[tuple[int, bool, bool], CT_Tc] = {}
 
     def add(self, cells, bold: bool = False) -> None:
         tr = deepcopy(self._tr)
@@ -171,7 +172,7 @@ class BodyRows:
             return tc
         return self._filled_cell(index, text, bold, right)
 
-    def _filled_cell(self, index: int, text: str, bold: bool, right: bool):
+    def _filled_cell(self, index: int, text: str, bold: bool, right: bool) -> CT_Tc:
         tc = deepcopy(self._blank[index])
         _fill(_Cell(tc, self._grid), text, bold=bold, right=right)
         return tc

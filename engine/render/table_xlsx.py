@@ -59,7 +59,7 @@ def write_table_xlsx(dep: Departement, table: Table, path: Path, points: Sequenc
     and a second sheet listing what remains to confirm."""
     draft = bool(points)
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook holds one sheet, the active one
     sheet.title = f"Tableau {table.year}"
     _put(sheet, 1, 1, (f"{DRAFT} – " if draft else "") + title(dep, table), font=Font(bold=True, size=13))
     _put(sheet, 2, 1, service_line(dep, dated))
@@ -126,7 +126,7 @@ def _rates(sheet, dep: Departement, table: Table) -> None:
     _put(sheet, RATE_ROW, 1, f"Taux en vigueur au {table.period.start:%d/%m/%Y}", font=BOLD)
     for index, column in enumerate(COLUMNS, start=1):
         if column.kind == "count":
-            value = dep.rates[column.key].in_force(table.period.start)
+            value = dep.rates[column.key].value_at(table.period.start)
             _put(sheet, RATE_ROW, index, value.amount, number_format=RATE_FORMAT)
 
 
@@ -197,14 +197,14 @@ def _sums(sheet, row: int, cells: Sequence, span: str, fill, styles: CellStyles)
 def _totals(sheet, row: int, table: Table, subtotals: list[int], styles: CellStyles) -> None:
     """The totals row: the sum of the subtotals (4 139 361,80 € in 2026)."""
     for index, (column, value) in enumerate(zip(COLUMNS, total_cells(table), strict=True), start=1):
-        style = {"font": BOLD, "fill": TOTAL_FILL, "border": GRID, "styles": styles}
+        style = {"font": BOLD, "fill": TOTAL_FILL, "border": GRID}
         if column.kind == "text":
-            _put(sheet, row, index, value, **style)
+            _put(sheet, row, index, value, styles=styles, **style)
         else:
             letter = get_column_letter(index)
             refs = ",".join(f"{letter}{r}" for r in subtotals) or "0"
             number_format = COUNT_FORMAT if column.kind == "count" else AMOUNT_FORMAT
-            _formula(sheet, row, index, f"=SUM({refs})", number_format=number_format, **style)
+            _formula(sheet, row, index, f"=SUM({refs})", number_format=number_format, styles=styles, **style)
 
 
 def _widths(sheet, dep: Departement, table: Table) -> None:
