@@ -154,6 +154,14 @@ class Departement:
     def period(self, year: int) -> Period | None:
         return next((p for p in self.periods if p.year == year), None)
 
+    def required_period(self, year: int) -> Period:
+        """The period of `year`; none is an error in French naming the periods there are."""
+        period = self.period(year)
+        if period is None:
+            known = ", ".join(str(p.year) for p in self.periods)
+            raise FslError(f"aucune période {year} dans departement.yaml (périodes : {known})")
+        return period
+
     def territory(self, territory_id: str) -> Place | None:
         return next((t for t in self.territories if t.id == territory_id), None)
 

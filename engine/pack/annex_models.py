@@ -76,7 +76,7 @@ def model_amendment(conventions, year: int, commission: Commission, templates: T
 def amendment_context(dep: Departement, year: int, commission: Commission) -> dict:
     """The fields of templates/avenant.docx, each holding the placeholder 004 prints for it."""
     unknown_day = {"jour": COUNT, "mois_annee": "XXXXXX XXXX", "numerique": "XX/XX/XXXX"}
-    period = dep.period(year)
+    period = dep.required_period(year)
     return {
         "modele": True,
         "annee": year,
@@ -98,7 +98,7 @@ def model_context(dep: Departement, year: int) -> dict:
     """The fields of the annex templates, each holding the placeholder 004 prints for it."""
     periods = sorted((p for p in dep.periods if p.year <= year), key=lambda p: p.start)
     following = sorted((p for p in dep.periods if p.year > year), key=lambda p: p.start)
-    period = dep.period(year)
+    period = dep.required_period(year)
     return {
         "annee": year,
         "association": {"nom": "Association", "territoires": [TEXT]},

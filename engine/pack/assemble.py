@@ -233,7 +233,7 @@ def _rename(font, prefix: str) -> None:
 
 
 def _archive_metadata(writer: PdfWriter, first: PdfReader, info: PdfInfo, identifier: bytes) -> None:
-    from pypdf.generic import ArrayObject, ByteStringObject, NameObject, TextStringObject
+    from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, TextStringObject
 
     producer = first.metadata.get("/Producer", CREATOR) if first.metadata else CREATOR
     writer.pdf_header = first.pdf_header
@@ -245,9 +245,10 @@ def _archive_metadata(writer: PdfWriter, first: PdfReader, info: PdfInfo, identi
         creator=CREATOR, producer=escape(str(producer)),
     ).encode("utf-8")
     metadata = writer.root_object["/Metadata"].get_object()
-    metadata[NameObject("/Type")] = NameObject("/Metadata")
-    metadata[NameObject("/Subtype")] = NameObject("/XML")
-    root = first.trailer["/Root"]
+    if isinstance(metadata, DictionaryObject):  # the XMP stream that xmp_metadata has just written
+        metadata[NameObject("/Type")] = NameObject("/Metadata")
+        metadata[NameObject("/Subtype")] = NameObject("/XML")
+    root = first.root_object
     if "/OutputIntents" in root:
         writer.root_object[NameObject("/OutputIntents")] = root["/OutputIntents"].clone(writer)
     writer.root_object[NameObject("/Lang")] = TextStringObject("fr-FR")

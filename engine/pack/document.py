@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -20,7 +21,7 @@ from engine.render.reproducible import write_document
 FONT = "Arial"
 
 
-def portrait() -> Document:
+def portrait() -> DocxDocument:
     """An A4 portrait document with the pack's font and margins."""
     document = Document()
     section = document.sections[0]

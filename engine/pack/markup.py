@@ -56,7 +56,8 @@ class Markup:
 def parse(text: str, template: str = "?") -> Markup:
     blocks: list[Block] = []
     settings: dict[str, str] = {}
-    kind, lines = None, []
+    kind: str | None = None
+    lines: list[str] = []
     for raw in text.splitlines():
         line = raw.rstrip()
         new_kind, content = _classify(line)
@@ -165,8 +166,8 @@ def add_runs(paragraph, text: str, bold: bool = False) -> None:
             add_field(paragraph, name)
             i += len(name) + 2
         else:  # this character, then up to the next one that may start markup
-            end = _MARKUP_START.search(text, i + 1)
-            end = len(text) if end is None else end.start()
+            found = _MARKUP_START.search(text, i + 1)
+            end = len(text) if found is None else found.start()
             buffer.append(text[i:end])
             i = end
     flush()

@@ -169,7 +169,7 @@ def _associations(data: PackData) -> list[dict]:
     out = []
     for block in data.table.blocks:
         association = block.association
-        names = [(dep.territory(t).name if dep.territory(t) else t) for t in association.territories]
+        names = [(place.name if (place := dep.territory(t)) else t) for t in association.territories]
         out.append({"nom": association.name, "territoires": names,
                     "date_signature": association.convention_signed_on})
     return out

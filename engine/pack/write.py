@@ -73,16 +73,17 @@ def pack_step(conventions: Conventions, year: int, stage: Path, options: BuildOp
     info = PdfInfo(rendered[0].title, author(data), year)
     bookmarks = [bookmark for _, _, bookmark in documents]
     target = folder / pdf_name(year)
-    if options.converter is None:
+    converter = options.converter
+    if converter is None:
         return [*docx, assemble_pdf(docx, bookmarks, target, info)]
     # the build's converter: the parts wait their turn with the avenants; merged at the end
-    futures = options.converter.submit(docx, options.converter.scratch("fsl-pack-"), pdf_a=True)
-    options.converter.flush()
+    futures = converter.submit(docx, converter.scratch("fsl-pack-"), pdf_a=True)
+    converter.flush()
 
     def merge_parts() -> None:
-        merge(options.converter.wait(futures), bookmarks, target, info, parts_identifier(docx))
+        merge(converter.wait(futures), bookmarks, target, info, parts_identifier(docx))
 
-    options.converter.later(merge_parts)
+    converter.later(merge_parts)
     return [*docx, target]
 
 

@@ -176,10 +176,7 @@ def render_part(template: Template, context: dict, env: DocumentEnvironment, ass
 def check_quoted_values(conventions: Conventions, year: int, template: Template) -> None:
     """Refuse an annex whose clauses quote a rate, cap or share departement.yaml no longer gives."""
     dep = conventions.departement
-    period = dep.period(year)
-    if period is None:
-        known = ", ".join(str(p.year) for p in dep.periods)
-        raise FslError(f"aucune période {year} dans departement.yaml (périodes : {known})")
+    period = dep.required_period(year)
     for key, quoted in template.quoted.items():
         actual = quoted_value(dep, key, period)
         if actual is None:

@@ -56,13 +56,13 @@ def avenant_context(conventions: Conventions, association: Association, year: in
     return {
         "modele": False,
         "annee": year,
-        "subvention": _yearly(dep, _allocation(association, year, year), _period_of(dep, year)),
+        "subvention": _yearly(dep, _allocation(association, year, year), dep.required_period(year)),
         "departement": departement_fields(dep),
         "convention": _convention(dep, association),
         "association": _association(dep, association),
         "annexes": annexes,
         "numeros_annexes": [str(annex["numero"]) for annex in annexes],
-        "taux": _rates(dep, _period_of(dep, year)),
+        "taux": _rates(dep, dep.required_period(year)),
         **commission_fields(commission),
     }
 
@@ -145,19 +145,11 @@ def french_day(day: date) -> dict:
 
 def _periods_until(dep: Departement, association: Association, year: int) -> list[Period]:
     """Each period of the convention up to `year`; each needs the association's allocation."""
-    _period_of(dep, year)
+    dep.required_period(year)
     periods = sorted((p for p in dep.periods if p.year <= year), key=lambda p: p.start)
     for period in periods:
         _allocation(association, period.year, year)
     return periods
-
-
-def _period_of(dep: Departement, year: int) -> Period:
-    period = dep.period(year)
-    if period is None:
-        known = ", ".join(str(p.year) for p in dep.periods)
-        raise FslError(f"aucune période {year} dans departement.yaml (périodes : {known})")
-    return period
 
 
 def _allocation(association: Association, year: int, avenant_year: int) -> Allocation:

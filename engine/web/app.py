@@ -17,7 +17,7 @@ from pathlib import Path
 from flask import Flask, abort, redirect, render_template, request, send_file, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import FslError, InputErrors
+from engine.errors import FslError, InputError, InputErrors
 from engine.finance import build_table
 from engine.model import COLUMNS, Measure
 from engine.money import format_count, format_eur
@@ -292,20 +292,23 @@ def _table_or_reason(conventions, year: int) -> dict:
 
 def _open_data_page(year: int):
     """Validata's verdict on the SCDL file the data gives now: the messages of `fsl scdl`."""
-    from engine.render.scdl_csv import ScdlRefused, file_name, scdl_file
-    page = {"year": year, "shown": _shown, "published": None, "refused": None, "reason": None,
-            "name": file_name(year)}
+    from engine.render.scdl_csv import ScdlFile, ScdlRefused, file_name, scdl_file
+    name = file_name(year)
+    published: ScdlFile | None = None
+    refused: ScdlRefused | None = None
+    reason: str | None = None
     try:
-        page["published"] = scdl_file(_conventions(), year)
-    except ScdlRefused as refused:
-        page["refused"] = refused
+        published = scdl_file(_conventions(), year)
+    except ScdlRefused as exc:
+        refused = exc
     except FslError as exc:
-        page["reason"] = str(exc)
-    written = _year_dir(year) / page["name"]
-    page["written"] = written.is_file() and not written.is_symlink()
-    page["stale"] = page["written"] and (page["published"] is None
-                                         or written.read_bytes() != page["published"].data)
-    return render_template("donnees_ouvertes.html", **page), 200 if page["published"] else 422
+        reason = str(exc)
+    path = _year_dir(year) / name
+    written = path.is_file() and not path.is_symlink()
+    stale = written and (published is None or path.read_bytes() != published.data)
+    return render_template("donnees_ouvertes.html", year=year, shown=_shown, published=published,
+                           refused=refused, reason=reason, name=name, written=written,
+                           stale=stale), 200 if published else 422
 
 
 def _association_page(year: int, slug: str, errors=(), typed=None, stale=None, status=200):
@@ -318,7 +321,7 @@ def _association_page(year: int, slug: str, errors=(), typed=None, stale=None, s
         abort(404, description=f"Association « {slug} » inconnue.")
     trace = explain(conventions, year, slug)
     target = Path(association.path)
-    by_field = {}
+    by_field: dict[str, list[InputError]] = {}
     others = []
     for error in errors:
         if error.field and str(target.resolve()) == str(Path(error.path).resolve()):
@@ -453,9 +456,10 @@ def _errors(app: Flask) -> None:
     def http_error(exc: HTTPException):
         messages = {404: "Page introuvable.", 405: "Méthode non permise sur cette page.",
                     413: f"Fichier trop volumineux : {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo au plus."}
-        text = exc.description if exc.code in (400, 404) and exc.description and \
-            not exc.description.startswith("The ") else messages.get(exc.code, "Requête refusée.")
-        return render_template("erreur.html", messages=[text], log=None), exc.code
+        code = exc.code or 500  # every werkzeug error the app raises has its code
+        text = exc.description if code in (400, 404) and exc.description and \
+            not exc.description.startswith("The ") else messages.get(code, "Requête refusée.")
+        return render_template("erreur.html", messages=[text], log=None), code
 
     @app.errorhandler(OSError)
     def os_error(exc: OSError):

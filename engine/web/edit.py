@@ -106,7 +106,8 @@ def apply_changes(text: str, doc, changes: list[Change]) -> tuple[str, tuple[int
         if len(typed) > MAX_VALUE_LENGTH or any(ord(c) < 32 for c in typed):
             raise InputError(f"valeur refusée : une seule ligne de {MAX_VALUE_LENGTH} caractères au plus",
                              doc.path, None, change.field)
-        if change.path not in doc.lines and change.insert_after in doc.lines and len(change.path) == 1:
+        if (change.path not in doc.lines and change.insert_after is not None
+                and change.insert_after in doc.lines and len(change.path) == 1):
             after = doc.line_of(change.insert_after)
             if not re.match(rf"^{re.escape(str(change.insert_after[-1]))}:", lines[after - 1]) \
                     or _continued(lines, after, 0):
