@@ -1,4 +1,5 @@
-# make run : installe puis produit les documents de l'année en cours ; make test : installe puis teste.
+# make run : installe puis produit les documents de l'année en cours ; make test : installe puis
+# vérifie le style (ruff), les types (mypy) et lance les tests (pytest), dans cet ordre.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -51,6 +52,8 @@ run: install libreoffice
 	$(BIN)/fsl build $(YEAR) --pdf
 
 test: install-dev libreoffice chromium
+	$(BIN)/ruff check engine tests bench
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 serve: install
@@ -58,6 +61,7 @@ serve: install
 
 lint: install-dev
 	$(BIN)/ruff check engine tests bench
+	$(BIN)/mypy
 
 goldens: install-dev
 	$(BIN)/python -m tests.regenerate_goldens

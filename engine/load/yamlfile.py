@@ -165,8 +165,8 @@ def _compose(text: str) -> list[yaml.Node]:
     (the error, its wording and its line) is the one reported."""
     if _FAST_LOADER is not None and _fast_path_agrees(text):
         try:
-            # the stub lists PyYAML's own loaders; a parser, composer and resolver are what it uses
-            return list(yaml.compose_all(text, Loader=_FAST_LOADER))  # type: ignore[arg-type]
+            nodes = yaml.compose_all(text, Loader=_FAST_LOADER)  # type: ignore[arg-type]  # stub: own loaders only
+            return list(nodes)
         except (yaml.YAMLError, _TooComplex):
             pass
     return list(yaml.compose_all(text, Loader=_PlainLoader))

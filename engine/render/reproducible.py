@@ -153,8 +153,7 @@ def package_entries(document) -> dict[str, bytes]:
     writer = _EntryWriter()
     PackageWriter._write_content_types_stream(writer, package.parts)
     PackageWriter._write_pkg_rels(writer, package.rels)
-    # python-docx's private helper names its zip writer's class; it calls only write(), as _EntryWriter has
-    PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]
+    PackageWriter._write_parts(writer, package.parts)  # type: ignore[arg-type]  # hint: zip writer; uses write()
     return writer.entries
 
 
