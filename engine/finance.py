@@ -8,7 +8,7 @@ monthly rate, or prorated by months / 12 for an annual rate (004 annexe GLA: 800
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -153,11 +153,11 @@ def _row_amounts(dep: Departement, counts: Mapping[str, int], period: Period) ->
     return amounts
 
 
-def _sum_counts(parts) -> dict[str, int]:
+def _sum_counts(parts: Sequence[Row | Block]) -> dict[str, int]:
     return {c: sum(p.counts[c] for p in parts) for c in COLUMNS}
 
 
-def _sum_amounts(parts) -> dict[str, Decimal]:
+def _sum_amounts(parts: Sequence[Row | Block]) -> dict[str, Decimal]:
     return {g: sum((p.amounts[g] for p in parts), ZERO) for g in GROUPS}
 
 
