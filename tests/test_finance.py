@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -11,6 +12,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.errors import FslError
 from engine.finance import amount, build_table, payment_split
 from engine.model import (
     COLUMNS,
@@ -90,3 +92,14 @@ def test_monthly_amount_is_count_times_rate_times_months_exactly(dep, count, yea
         rate = dep.rates[column].in_force(period.start).amount
         assert amount(dep.rates[column], count, period) == count * rate * period.months
     assert amount(dep.rates["dsf"], count, period) == count * Decimal("162.38")
+
+
+def test_a_rate_without_a_value_in_force_is_a_french_error(dep) -> None:
+    rate = dep.rates["asll_points"]
+    with pytest.raises(FslError, match=re.escape(f"aucun taux « {rate.label} » en vigueur au 01/01/1990")):
+        rate.value_at(date(1990, 1, 1))
+
+
+def test_a_year_without_a_period_is_a_french_error(dep) -> None:
+    with pytest.raises(FslError, match=r"aucune période 1990 dans departement.yaml \(périodes : "):
+        dep.required_period(1990)

@@ -12,8 +12,10 @@ import pytest
 from pypdf import PdfReader
 
 from engine.cli import main
-from engine.pack.annex_models import ORDER, annex_models
+from engine.errors import FslError
+from engine.pack.annex_models import ORDER, annex_models, model_context
 from engine.validation import load_conventions
+from tests.conftest import CONVENTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = next((ROOT.parent / "shared" / "seeds").glob("004_*.txt"), None)
@@ -78,3 +80,9 @@ def test_the_pack_pdf_holds_each_seed_annex_sentences(tmp_path: Path) -> None:
         assert len(sentences) > 30
         assert len(found) >= FOUND_SHARE * len(sentences), (measure, set(sentences) - set(found))
         assert squeeze(KEY_SENTENCES[measure]) in text, measure
+
+
+def test_the_models_of_a_year_without_a_period_are_a_french_error() -> None:
+    dep = load_conventions(CONVENTIONS).conventions.departement
+    with pytest.raises(FslError, match="aucune période 1990 dans departement.yaml"):
+        model_context(dep, 1990)  # was an AttributeError on the missing period
