@@ -80,9 +80,17 @@ def _held() -> dict[str, frozenset[Measure]]:
     return held_measures(load_conventions(DEFAULT_CONVENTIONS).conventions)
 
 
-def _holders(names: tuple[str, ...], kind: str, held: dict[str, frozenset[Measure]]) -> tuple[str, ...]:
-    """The associations among `names` whose convention holds `kind`: measures go only to them."""
-    holders = tuple(n for n in names if Measure(kind) in held.get(n, frozenset()))
+ALSO_NEEDS = {"AML": ("ASLL",), "fal_household": ("ASLL",)}
+"""An AML may relay to an ASLL of its association, the FAL household fault adds an ASLL: their
+owners must hold that dispositif too."""
+
+
+def _holders(names: tuple[str, ...], kind: str, held: dict[str, frozenset[Measure]],
+             fault: str | None = None) -> tuple[str, ...]:
+    """The associations among `names` whose convention holds `kind` (and what its measure makes)."""
+    also = (*ALSO_NEEDS.get(kind, ()), *ALSO_NEEDS.get(fault or "", ()))
+    needs = {Measure(kind), *(Measure(k) for k in also)}
+    holders = tuple(n for n in names if needs <= held.get(n, frozenset()))
     if not holders:
         raise ValueError(f"aucune association de l'exemple ne porte le dispositif {kind}")
     return holders
@@ -96,12 +104,14 @@ def _measures(plan: Plan, names: tuple[str, ...], counts: dict[str, int], small:
     for kind, (make, faults) in makers.items():
         holders = _holders(names, kind, held)
         for index, fault in enumerate(faults):
-            make(plan, holders[index % len(holders)], fault)
+            owners = _holders(names, kind, held, fault)
+            make(plan, owners[index % len(owners)], fault)
         for index in range(counts[kind]):
             fault = None
             if not small and plan.rng.random() < FAULT_RATE:
                 fault = plan.rng.choice(faults)
-            make(plan, _owner(plan, holders, kind, index), fault)
+            owners = _holders(names, kind, held, fault) if fault else holders
+            make(plan, _owner(plan, owners, kind, index), fault)
     holders = _holders(names, "DSF", held)
     for index in range(2 if small else counts["DSF"] // 10):
         dsf(plan, holders[index % len(holders)], closed_door=True)
