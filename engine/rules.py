@@ -182,6 +182,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Unchecked:
+    """An obligation of the text the engine cannot check from the register, and why (`non_controle`)."""
+
+    obligation: str
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RuleSet:
     name: str
     territory: str
@@ -192,6 +201,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     source: str
     trust_roots: tuple[bytes, ...] = ()  # DER certificates of the trusted signing authorities
+    unchecked: tuple[Unchecked, ...] = ()  # obligations of the text left to the service, with the reason
 
     def active(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.check is not Check.MANUEL)

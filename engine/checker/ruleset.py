@@ -28,6 +28,7 @@ from engine.rules import (
     Rule,
     RuleSet,
     Severity,
+    Unchecked,
 )
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -80,6 +81,8 @@ def build_ruleset(doc: YamlDocument) -> RuleSet:
         subdivision=feries["subdivision"], alert_days=data["alerte_jours"],
         checked_from=date.fromisoformat(data["controle_depuis"]), rules=rules, source=data["source"],
         trust_roots=_trust_roots(doc),
+        unchecked=tuple(Unchecked(obligation=item["obligation"], source=item["source"], reason=item["raison"])
+                        for item in data.get("non_controle", ())),
     )
 
 
