@@ -180,7 +180,8 @@ def catalogue_text(ruleset: RuleSet) -> str:
         lines += ["", *_rule_lines(rule)]
     lines += ["", "Obligations du texte que le moteur ne contrôle pas :"]
     for item in data["non_controle"]:
-        lines += [f"- {item['obligation']}", f"    clause : {item['source']}", f"    raison : {item['raison']}"]
+        lines += [f"- {item['obligation']}", f"    clause : {item['source']}",
+                  f"    raison : {item['raison']}"]
     return "\n".join(lines) + "\n"
 
 
