@@ -132,6 +132,7 @@ class Deadline:
     extend: bool  # CPC art. 642; never applied to a backward deadline
     event: EventType | None = None
     fixed_day: tuple[int, int] | None = None  # (month, day) for Counting.FIXED_DATE
+    reading: str | None = None  # « sans tarder »: no number in the text, the service's reading (`sans_tarder:`)
 
 
 @dataclass(frozen=True)

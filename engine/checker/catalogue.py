@@ -76,6 +76,7 @@ class RuleEntry:
     checked: bool  # False: a `manuel` rule, checked by hand (`reason` says why)
     reason: str | None
     interpretation: str | None
+    reading: str | None  # a delay the text does not number: the service's reading (`sans_tarder:`)
 
 
 def describe(rule: Rule) -> RuleEntry:
@@ -101,6 +102,7 @@ def describe(rule: Rule) -> RuleEntry:
         events=_unique(e.value for e in events), documents=_unique(documents), files=_unique(files),
         signatories=tuple(sorted(r.value for r in rule.signatories)), checked=rule.check is not Check.MANUEL,
         reason=rule.reason, interpretation=rule.interpretation,
+        reading=rule.deadline.reading if rule.deadline is not None else None,
     )
 
 
@@ -160,7 +162,7 @@ def _entry_data(entry: RuleEntry) -> dict:
         "besoins": {"fichiers": list(entry.files), "colonnes": list(entry.columns),
                     "evenements": list(entry.events), "pieces": list(entry.documents),
                     "signataires": list(entry.signatories)},
-        "raison": entry.reason, "interpretation": entry.interpretation,
+        "raison": entry.reason, "interpretation": entry.interpretation, "lecture_du_delai": entry.reading,
     }
 
 
@@ -197,4 +199,6 @@ def _rule_lines(rule: dict) -> list[str]:
     for key, label in labels:
         if needs[key]:
             lines.append(f"    {label} : {', '.join(needs[key])}")
+    if rule["lecture_du_delai"]:
+        lines.append(f"    délai : lecture du service, {rule['lecture_du_delai']}")
     return lines
