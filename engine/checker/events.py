@@ -36,7 +36,8 @@ def check_notification(rule: Rule, ctx: Context) -> list[Finding]:
 
 TRIGGER_LABELS = {
     EventType.PORTE_CLOSE: "porte close", EventType.SUSPENSION: "suspension (indisponibilité du ménage)",
-    EventType.INTERRUPTION: "interruption", EventType.NON_ADHESION: "non-adhésion ou absence prolongée du ménage",
+    EventType.INTERRUPTION: "interruption",
+    EventType.NON_ADHESION: "non-adhésion ou absence prolongée du ménage",
 }
 ANSWER_LABELS = {
     EventType.NOTIFICATION_SLISL: ("SLISL prévenu", "SLISL non prévenu", "SLISL à prévenir"),
