@@ -47,6 +47,8 @@ class DocumentType(Enum):
     DSF = "dsf"
     DEMANDE_ECHEC = "demande_echec"
     AVENANT = "avenant"
+    JUSTIFICATIF_VACANCE = "justificatif_vacance"  # FAL: technical-vacancy proofs (requests, dated invoices)
+    BAIL = "bail"  # FAL: the new lease on a change of housing
 
 
 class EventType(Enum):
