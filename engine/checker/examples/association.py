@@ -36,6 +36,10 @@ def occupancy_tables(plan: Plan, association: str, faults: tuple[str, ...] = ())
         if index == 2 and "missing" in faults:
             piece.missing = True
         place(plan, piece)
+        if index == 1 and "late" in faults:  # FAL-VACANCE-JUSTIFICATIF: proofs sent with the table, late
+            place(plan, Piece("FAL-VACANCE-JUSTIFICATIF", "justificatif_vacance", association, due,
+                              period=f"{year:04d}-{month:02d}", late=4,
+                              title="Justificatifs de vacance technique"))
 
 
 def activity_grids(plan: Plan, association: str, fault: str | None = None) -> None:
