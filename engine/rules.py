@@ -66,6 +66,9 @@ class EventType(Enum):
     ACCORD_SUSPENSION = "accord_suspension"  # CeA: the Service Logement agrees to a suspension
     NON_ADHESION = "non_adhesion"  # CeA: the household does not take part
     NOTIFICATION_SERVICE_LOGEMENT = "notification_service_logement"  # CeA's notice to its Service Logement
+    CAPTATION = "captation"  # GLA: the association captures the dwelling (mesure_id: the housing)
+    RELOGEMENT = "relogement"  # GLA: a household moves into the housing
+    VISITE_TECHNIQUE = "visite_technique"  # GLA: the yearly technical visit of the housing
 
 
 class Evidence(Enum):
@@ -95,6 +98,7 @@ class Check(Enum):
     CUMUL_EXCLU = "cumul_exclu"  # no other support (AVDL, MASP...) at the same time (motif or event)
     VACANCE = "vacance"  # consecutive vacant months of a housing (occupation.csv)
     INTERRUPTION = "interruption"  # months due when a measure is interrupted
+    EVENEMENT_PERIODIQUE = "evenement_periodique"  # an event at least once every N months (GLA technical visit)
     MANUEL = "manuel"  # needs data the submissions folder does not hold
 
 
@@ -163,6 +167,7 @@ class Limits:
     relay_max_months: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # by other support
     rank: int | None = None  # renouvellement: only the period of this rank in its chain (AML concertation)
     after_diagnostic_motif: str | None = None  # this motif starts the month after the household's DSF
+    every_months: int | None = None  # evenement_periodique: the expected event at least this often
 
 
 @dataclass(frozen=True)

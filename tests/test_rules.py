@@ -79,7 +79,8 @@ def test_pas_de_calais_has_every_rule_of_domain_section_4() -> None:
 
 ADDED_IDS: dict[str, set[str]] = {
     "pas-de-calais": {"ASLL-CUMUL-AUTRE", "FAL-CUMUL-AUTRE", "AML-RENOUVELLEMENT", "FAL-PROLONGATION",
-                      "AML-CONCERTATION", "ASLL-INDISPO-SLISL", "FAL-VACANCE-JUSTIFICATIF"},
+                      "AML-CONCERTATION", "ASLL-INDISPO-SLISL", "FAL-VACANCE-JUSTIFICATIF",
+                      "GLA-VISITE-RELOGEMENT", "GLA-VISITE-TECHNIQUE", "GLA-CAPTATION"},
     "cea": {"CEA-INTERRUPTION-INFO", "CEA-SUSPENSION-ACCORD", "CEA-NON-ADHESION"},
 }
 """Rules the seeds state that DOMAIN.md section 4 has no row for yet. The five added by issue 13

@@ -51,6 +51,7 @@ READS: Mapping[Check, Reads] = MappingProxyType({
     Check.CUMUL_EXCLU: Reads(("motif", *_SPAN), (EventType.AUTRE_ACCOMPAGNEMENT,)),
     Check.VACANCE: Reads((), (), (OCCUPANCY,), measures=False),
     Check.INTERRUPTION: Reads(_SPAN, (EventType.INTERRUPTION,)),
+    Check.EVENEMENT_PERIODIQUE: Reads(_SPAN),
     Check.MANUEL: Reads(measures=False),
 })
 """One line per evaluator of engine.checker.evaluate: what it reads for any rule of its kind."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from engine.calendar import end_of_month, months_between
+from engine.calendar import add_months, end_of_month, months_between
 from engine.checker.context import Context, days, finding
 from engine.rules import (
     DocumentType,
@@ -38,6 +38,7 @@ TRIGGER_LABELS = {
     EventType.PORTE_CLOSE: "porte close", EventType.SUSPENSION: "suspension (indisponibilité du ménage)",
     EventType.INTERRUPTION: "interruption",
     EventType.NON_ADHESION: "non-adhésion ou absence prolongée du ménage",
+    EventType.RELOGEMENT: "relogement", EventType.CAPTATION: "captation du logement",
 }
 ANSWER_LABELS = {
     EventType.NOTIFICATION_SLISL: ("SLISL prévenu", "SLISL non prévenu", "SLISL à prévenir"),
@@ -45,6 +46,9 @@ ANSWER_LABELS = {
                                               "Service Logement à informer"),
     EventType.ACCORD_SUSPENSION: ("accord du Service Logement enregistré", "accord du Service Logement non "
                                   "enregistré", "accord du Service Logement à solliciter"),
+    EventType.VISITE: ("visite faite", "aucune visite enregistrée", "visite à faire"),
+    EventType.RELOGEMENT: ("locataire entré", "aucun locataire entré (événement relogement)",
+                           "locataire attendu"),
 }
 """How a finding names the event that starts the delay and the notice expected (one phrase each)."""
 
@@ -233,4 +237,29 @@ def check_closed_door(rule: Rule, ctx: Context) -> list[Finding]:
                        f"au moins {rule.limits.min_attempts} pour être rémunérée")
             found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
                                  mesure_id=measure.mesure_id))
+    return found
+
+
+def check_recurring(rule: Rule, ctx: Context) -> list[Finding]:
+    """004 annexe GLA « assurer une visite technique annuelle »: from the start of the measure, the
+    expected event at least once in every span of `intervalle_mois` months over by `as_of` (each
+    span starts again at the last event). One finding per span without it."""
+    found = []
+    every, expected = rule.limits.every_months, rule.limits.expected
+    for measure in ctx.measures_for(rule):
+        if measure.start is None:
+            continue
+        stop = min(ctx.as_of, measure.end or ctx.as_of)
+        seen = [e.day for e in ctx.events_of(measure.mesure_id, expected)]
+        since, after = measure.start, measure.start - timedelta(days=1)
+        while (due := add_months(since, every)) <= stop:
+            done = [d for d in seen if after < d <= due]
+            if done:
+                since = after = done[-1]
+                continue
+            message = (f"aucun événement {expected.value} entre le {since} et le {due} : "
+                       f"au moins un tous les {every} mois")
+            found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
+                                 mesure_id=measure.mesure_id, due=due))
+            since = after = due
     return found

@@ -236,4 +236,5 @@ def _limits(data: dict[str, Any]) -> Limits:
         day_threshold=data.get("jour_du_mois_max"),
         after_diagnostic_motif=data.get("motif_apres_diagnostic"), rank=data.get("rang"),
         relay_max_months=MappingProxyType(dict(data.get("relais_max_mois", {}))),
+        every_months=data.get("intervalle_mois"),
     )
