@@ -17,8 +17,11 @@ from enum import Enum
 from engine.model import Measure
 from engine.rules import MeasureRecord
 
-ACTIVITY_COLUMNS: tuple[str, ...] = ("date_fin_reelle", "resultat", "date_realisation")
+ACTIVITY_COLUMNS: tuple[str, ...] = ("date_fin_reelle", "resultat", "date_realisation", "acte_asll",
+                                     "dsf_suivi_asll")
 OCCUPANCY_COLUMNS: tuple[str, ...] = ("association", "dispositif", "logement_id", "mois", "jours_occupes")
+OCCUPANCY_OPTIONAL: tuple[str, ...] = ("accompagnement_seul",)  # FAL: accompagnement social seul (oui)
+YES, NO = "oui", "non"
 OCCUPANCY_MEASURES: tuple[Measure, ...] = (Measure.FAL, Measure.GLA)
 PAYMENT_COLUMNS: tuple[str, ...] = ("association", "date", "montant", "mandat")
 
@@ -28,6 +31,13 @@ class Result(Enum):
 
     REALISE = "realise"
     PORTE_CLOSE = "porte_close"
+
+
+class AsllAct(Enum):
+    """An ASLL act paid in points, not in months (004 annexe ASLL, Modalités de financement)."""
+
+    DIAGNOSTIC = "diagnostic"  # « sur décision de la CL FSL, à effectuer des diagnostics »
+    CET_NON_SIGNE = "cet_non_signe"  # « Lorsque le CET ne peut pas être signé »
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,8 @@ class ActivityMeasure:
     realised_on: date | None
     where: str
     attempts: int | None = None  # closed-door visit attempts of evenements.csv (None: no such file)
+    act: AsllAct | None = None  # an ASLL row that is a diagnostic or a CET that could not be signed
+    own_asll: bool = False  # a DSF the association declares for a household it follows in ASLL
 
     @property
     def association(self) -> str:
@@ -66,6 +78,7 @@ class Occupancy:
     month: int
     days: int
     where: str
+    accompaniment_only: bool = False  # FAL paid as « accompagnement social » only (no gestion locative)
 
 
 @dataclass(frozen=True)

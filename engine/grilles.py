@@ -14,26 +14,24 @@ from engine.calendar import Counting, deadline, holiday_calendar
 from engine.checker.ruleset import load_ruleset
 from engine.finance import Block, build_table
 from engine.grid import grid_filename, sheets_for
-from engine.load.activity import load_activity
-from engine.model import Conventions, Measure
+from engine.load.activity import load_activity, place_names
+from engine.load.settlement_rules import load_settlement_rules
+from engine.model import Conventions, Departement, Measure, Period
+from engine.money import format_eur
+from engine.render.grid_summary import SummaryInputs, summary_lines
 from engine.render.grid_xlsx import GridData, write_grid
+from engine.settlement import SettlementRules
 
 GRIDS_DIR = "grilles"
 ANNUAL_GRID_RULE = "BILAN-ANNUEL"
 CARRIED = (Measure.ASLL, Measure.AML, Measure.FAL)
-LABELS = (
-    ("asll", ("asll_points",), "ASLL (points mensuels)"),
-    ("aml", ("aml_points",), "AML (points mensuels)"),
-    ("dsf", ("dsf",), "DSF"),
-    ("portes_closes", ("portes_closes",), "DSF portes closes"),
-    ("gla", ("gla",), "GLA (logements)"),
-    ("fal", ("fal", "fal_accompagnement_seul"), "FAL (logements)"),
-)
+ALL_TERRITORIES = "tous"  # « Tous les territoires du Département »: the list offers each of them
 
 
 def grids_step(conventions: Conventions, year: int, stage: Path, previous: Path | None = None) -> list[Path]:
     """`grilles/grille_activite_<year>_<slug>.xlsx` for each association funded in `year`."""
     table = build_table(conventions, year)
+    rules = load_settlement_rules(Path(conventions.root))
     carried = carried_over(conventions, year, previous) if previous is not None else ()
     due = grid_due(year)
     folder = stage / GRIDS_DIR
@@ -42,16 +40,34 @@ def grids_step(conventions: Conventions, year: int, stage: Path, previous: Path 
     for block in table.blocks:
         slug = block.association.slug
         path = folder / grid_filename(year, slug)
-        write_grid(_data(block, year, due, tuple(m for m in carried if m.association == slug)), path)
+        mine = tuple(m for m in carried if m.association == slug)
+        write_grid(_data(block, conventions.departement, table.period, rules, due, mine), path)
         written.append(path)
     return written
 
 
-def _data(block: Block, year: int, due: date, carried: tuple[ActivityMeasure, ...]) -> GridData:
-    allocation = tuple((label, sum(block.counts[c] for c in columns), block.amounts[group])
-                       for group, columns, label in LABELS if block.amounts[group])
-    return GridData(block.association.slug, block.association.name, year, due, sheets_for(block.amounts),
-                    allocation, block.association.territories, carried)
+def _data(block: Block, dep: Departement, period: Period, rules: SettlementRules, due: date,
+          carried: tuple[ActivityMeasure, ...]) -> GridData:
+    sheets = sheets_for(block.amounts)
+    summary = summary_lines(SummaryInputs(period, block.counts, block.amounts, sheets, rules.points,
+                                          rules.act_points, rules.gla_min_days, carried))
+    rates = {"taux_fal": _rate(dep, rules.fal_rate, period),
+             "taux_fal_seul": _rate(dep, rules.fal_alone_rate, period)}
+    return GridData(block.association.slug, block.association.name, period.year, due, sheets, summary,
+                    territory_names(dep, block.association.territories), carried,
+                    ", ".join(dep.address), rates)
+
+
+def territory_names(dep: Departement, territories: tuple[str, ...]) -> dict[str, str]:
+    """id → name of the territories an association's measures may be in (all of them for « tous »)."""
+    ids = [t.id for t in dep.territories if t.id != ALL_TERRITORIES] if ALL_TERRITORIES in territories \
+        else list(territories)
+    return {t: (dep.territory(t).name if dep.territory(t) else t) for t in ids}
+
+
+def _rate(dep: Departement, column: str, period: Period) -> str:
+    value = dep.rates[column].in_force(period.start)
+    return format_eur(value.amount) if value is not None else "–"
 
 
 def grid_due(year: int, rules: str = "pas-de-calais") -> date:
@@ -68,7 +84,8 @@ def carried_over(conventions: Conventions, year: int, previous: Path) -> tuple[A
     """Measures of the previous register still running on 1 January of `year`, with no actual end."""
     before = build_table(conventions, year - 1)
     register = load_activity(previous, {b.association.slug: sheets_for(b.amounts) for b in before.blocks},
-                             year - 1)
+                             year - 1, place_names(conventions.departement))
     first = date(year, 1, 1)
     return tuple(m for m in register.measures
-                 if m.measure in CARRIED and m.actual_end is None and m.last_day and m.last_day >= first)
+                 if m.measure in CARRIED and m.act is None and m.actual_end is None and m.last_day
+                 and m.last_day >= first)

@@ -139,6 +139,7 @@ class Departement:
     delegation: Delegation | None = None
     path: str = ""
     """departement.yaml, for the open points it holds."""
+    address: tuple[str, ...] = ()  # the service's postal address, lines (departement.yaml `adresse`)
 
     def cap_columns_by_measure(self, cap: Cap) -> dict[Measure, list[str]]:
         """The columns of `cap` grouped by the measure they count (asll_points: ASLL, aml_points: AML)."""

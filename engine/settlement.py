@@ -25,12 +25,12 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 
-from engine.activity import ActivityMeasure, Register, Result
+from engine.activity import ActivityMeasure, AsllAct, Register, Result
 from engine.calendar import Counting, HolidayCalendar, days_in_month, deadline
 from engine.errors import FslError
 from engine.finance import Block, Table
 from engine.model import GROUPS, Departement, Measure, Period
-from engine.money import to_cent
+from engine.money import format_eur, to_cent
 
 ZERO = Decimal("0.00")
 
@@ -69,6 +69,8 @@ class SettlementRules:
     balance_due: tuple[int, int]  # (month, day) of year N+1
     clause: str  # the payment clause as the annexes word it, quoted by the letters
     sources: Mapping[str, str]
+    fal_alone_rate: str  # the rate of a FAL housing with « accompagnement social » only
+    act_points: Mapping[AsllAct, int]  # points of an ASLL diagnostic, of a CET that could not be signed
 
 
 @dataclass(frozen=True)
@@ -196,8 +198,10 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
     dsf_done, dsf_unpaid = _dsf(register, Result.REALISE, period)
     doors, doors_unpaid = _dsf(register, Result.PORTE_CLOSE, period)
     unpaid = {"dsf": dsf_unpaid, "portes_closes": doors_unpaid}
+    acts = _act_points(register, period, rules)
+    asll = _points_months(register, Measure.ASLL, period, rules) + acts
     quantities = {
-        "asll": (_points_months(register, Measure.ASLL, period, rules), "points × mois", "asll_points", 1),
+        "asll": (asll, "points × mois" + (" et points d'actes" if acts else ""), "asll_points", 1),
         "aml": (_points_months(register, Measure.AML, period, rules), "points × mois", "aml_points", 1),
         "dsf": (dsf_done, "diagnostics", rules.dsf_rate, 1),
         "portes_closes": (doors, "portes closes", rules.closed_door_rate, 1),
@@ -211,8 +215,16 @@ def realised_amounts(register: Register, dep: Departement, period: Period, rules
         maximum = maxima.get(group, ZERO)
         if quantity or maximum or unpaid.get(group):
             value = _rate(dep, rate, period)
-            out.append(Realised(group, Decimal(quantity), unit, to_cent(quantity * value / divisor),
-                                maximum, ZERO, unpaid.get(group, ()), value, divisor))
+            amount, per = quantity * value, divisor
+            alone = _occupied_days(register, period, alone=True) if group == "fal" else 0
+            if alone:  # 004 annexe FAL: a day without gestion locative at the accompagnement's rate
+                alone_rate = _rate(dep, rules.fal_alone_rate, period)
+                amount += alone * (alone_rate - value)
+                unit = (f"{unit} ({quantity - alone} × {format_eur(value)} + {alone} × "
+                        f"{format_eur(alone_rate)} en accompagnement seul) / {divisor}")
+                value, per = None, 1
+            out.append(Realised(group, Decimal(quantity), unit, to_cent(amount / divisor),
+                                maximum, ZERO, unpaid.get(group, ()), value, per))
     return tuple(out)
 
 
@@ -227,7 +239,14 @@ def _points_months(register: Register, measure: Measure, period: Period, rules: 
     """Σ points × months run in the period (004 annexe ASLL: GSL 1 point, ASL 2 points a month)."""
     points = rules.points[measure]
     return sum(points[m.record.kind] * months_in(m, period.start, period.end, rules.month_count)
-               for m in register.measures if m.measure is measure)
+               for m in register.measures if m.measure is measure and m.act is None)
+
+
+def _act_points(register: Register, period: Period, rules: SettlementRules) -> int:
+    """Σ points of the ASLL acts done in the period (004 annexe ASLL, Modalités de financement: a
+    diagnostic « rémunéré à hauteur de 2 points », a CET that could not be signed « 1 point »)."""
+    return sum(rules.act_points[m.act] for m in register.measures
+               if m.measure is Measure.ASLL and m.act is not None and _in(period, m.realised_on))
 
 
 def months_run(measure: ActivityMeasure, year: int, count: MonthCount) -> int:
@@ -277,6 +296,8 @@ def _dsf(register: Register, result: Result, period: Period) -> tuple[int, tuple
 
 
 def _unpaid_dsf(register: Register, dsf: ActivityMeasure) -> str | None:
+    if dsf.own_asll:  # declared in the grid: « DSF pour un ménage suivi en ASLL par l'association »
+        return f"ménage suivi en ASLL par l'association (déclaré), DSF non rémunéré : {OWN_ASLL_RULE}"
     if dsf.result is Result.PORTE_CLOSE and dsf.attempts is not None and 0 < dsf.attempts < MIN_ATTEMPTS:
         return (f"porte close après {dsf.attempts} tentative de visite, non rémunérée : "
                 f"{CLOSED_DOOR_RULE}")
@@ -291,9 +312,11 @@ def _unpaid_dsf(register: Register, dsf: ActivityMeasure) -> str | None:
     return None
 
 
-def _occupied_days(register: Register, period: Period) -> int:
+def _occupied_days(register: Register, period: Period, alone: bool = False) -> int:
+    """FAL days occupied in the period (`alone`: those of housings with accompagnement seul only)."""
     return sum(o.days for o in register.occupancy
-               if o.measure is Measure.FAL and _in(period, date(o.year, o.month, 1)))
+               if o.measure is Measure.FAL and (o.accompaniment_only or not alone)
+               and _in(period, date(o.year, o.month, 1)))
 
 
 def _housing_months(register: Register, period: Period, min_days: int) -> int:

@@ -21,7 +21,7 @@ from engine.decisions import Letter, LetterDates, LetterRules, letters_for
 from engine.errors import FslError, InputError, InputErrors
 from engine.finance import Table, build_table
 from engine.grid import sheets_for
-from engine.load.activity import load_activity
+from engine.load.activity import load_activity, place_names
 from engine.load.settlement_rules import load_letter_rules, load_settlement_rules
 from engine.model import Conventions
 from engine.pack.commission import commission_path, load_commission
@@ -58,7 +58,7 @@ def settle_folder(conventions: Conventions, year: int, activity: Path) -> YearSe
     rules = load_settlement_rules(Path(conventions.root))
     letter_rules = load_letter_rules(Path(conventions.root))
     expected = {b.association.slug: sheets_for(b.amounts) for b in table.blocks}
-    register = load_activity(activity, expected, year)
+    register = load_activity(activity, expected, year, place_names(conventions.departement))
     signed = amendment_signatures(Path(activity), year)
     settlements = settle_year(table, register, conventions.departement, rules)
     holidays = holiday_calendar(rules.holidays_country)

@@ -10,10 +10,11 @@ written out below, not by the engine's settlement code, so the test comparing th
 
 Scenarios planted: measures started in 2025 and carried over, measures ending early (actual end
 mid-month), DSF carried out in 2025 (not counted in 2026), DSF still pending (no result), FAL and
-GLA occupancy with vacant months, one association without any activity (no grid); the advance
-paid (`paiements.csv`) for the associations whose signed amendment came back, one of them in two
-mandates, one signed but with no payment recorded yet (its position rests on the advance due and
-no refund is computed).
+GLA occupancy with vacant months, FAL housings with accompagnement seul (1 562,80 € a year), ASLL
+acts paid in points (a diagnostic, a CET not signed; a diagnostic of 2025 not counted), one
+association without any activity (no grid); the advance paid (`paiements.csv`) for the
+associations whose signed amendment came back, one of them in two mandates, one signed but with
+no payment recorded yet (its position rests on the advance due and no refund is computed).
 """
 
 from __future__ import annotations
@@ -42,13 +43,16 @@ OUT = HERE / f"activite-{YEAR}"
 # 004, annexes « Modalités de financement » (written out here on purpose: independent of the engine)
 POINT, DSF, PORTE_CLOSE, FAL_YEAR, GLA_YEAR = (Decimal("85.95"), Decimal("162.38"), Decimal("39.12"),
                                                Decimal("2062.80"), Decimal("499.56"))
+FAL_ALONE, DIAGNOSTIC_POINTS, CET_POINTS = Decimal("1562.80"), 2, 1  # 004 annexes FAL and ASLL
 ADVANCE, BALANCE = Decimal("0.70"), Decimal("0.30")
 NO_GRID = "solidaritoit-les-toits-de-l-espoir"
 GRIDS = ("apsa-du-pas-de-calais", "le-cheval-bleu", "4-aj")  # sent as filled grids, the rest as CSV
 DATE_COLUMNS = {"date_decision", "date_debut", "date_audience", "date_fin_reelle", "date_realisation"}
 NUMBER_COLUMNS = {"duree_mois", "jours_occupes"}
 MEASURE_HEADER = ("mesure_id;association;dispositif;type;territoire;date_decision;date_debut;duree_mois;"
-                  "renouvellement_de;date_audience;motif;date_fin_reelle;resultat;date_realisation")
+                  "renouvellement_de;date_audience;motif;date_fin_reelle;resultat;date_realisation;acte_asll;"
+                  "dsf_suivi_asll")
+OCCUPANCY_HEADER = "association;dispositif;logement_id;mois;jours_occupes;accompagnement_seul"
 CENT = Decimal("0.01")
 
 
@@ -107,7 +111,17 @@ def _point_row(plan: Plan, rng: random.Random, slug: str, measure: str, kind: st
 def _row(plan: Plan, slug: str, measure: str, kind: str, start: date, months: int, end: date | None) -> list[str]:
     decision = date(start.year - (start.month == 1), (start.month - 2) % 12 + 1, 15)
     return [plan.next_id(), slug, measure, kind, "", decision.isoformat() if measure == "ASLL" else "",
-            start.isoformat(), str(months), "", "", "", end.isoformat() if end else "", "", ""]
+            start.isoformat(), str(months), "", "", "", end.isoformat() if end else "", "", "", "", ""]
+
+
+def asll_acts(plan: Plan, rng: random.Random, slug: str) -> int:
+    """A diagnostic and a CET not signed in 2026, a diagnostic of 2025 (not counted); their points."""
+    for act, year in (("diagnostic", YEAR), ("cet_non_signe", YEAR), ("diagnostic", YEAR - 1)):
+        done = _day(rng, year)
+        decision = date(year, max(1, done.month - 1), 1)
+        plan.measures.append([plan.next_id(), slug, "ASLL", "", "", decision.isoformat(), "", "", "", "", "",
+                              "", "", done.isoformat(), act, ""])
+    return DIAGNOSTIC_POINTS + CET_POINTS
 
 
 def dsf_measures(plan: Plan, rng: random.Random, slug: str, done: int, closed: int) -> None:
@@ -124,7 +138,7 @@ def _dsf_row(plan: Plan, slug: str, result: str, day: date | None) -> list[str]:
     hearing = (day or date(YEAR, 12, 15))
     hearing = date(hearing.year, hearing.month, min(hearing.day + 12, 28))
     return [plan.next_id(), slug, "DSF", "", "", "", "", "", "", hearing.isoformat(), "", "", result,
-            day.isoformat() if day else ""]
+            day.isoformat() if day else "", "", ""]
 
 
 def _day(rng: random.Random, year: int) -> date:
@@ -133,24 +147,28 @@ def _day(rng: random.Random, year: int) -> date:
 
 
 def occupancy(plan: Plan, rng: random.Random, slug: str, measure: str, housings: int, target: int,
-              unit_days: bool) -> int:
-    """Occupancy rows of `housings` housings adding up to `target` days (FAL) or housing-months (GLA)."""
-    done = 0
+              unit_days: bool, alone: int = 0) -> tuple[int, int]:
+    """Occupancy rows of `housings` housings adding up to `target` days (FAL) or housing-months (GLA);
+    the first `alone` housings are FAL with accompagnement seul. Returns the total and their part."""
+    done = done_alone = 0
     for index in range(housings):
+        flag = "oui" if index < alone else ""
         for month in range(1, 13):
             if done >= target:
                 break
             days = calendar.monthrange(YEAR, month)[1]
             if rng.random() < 0.04:  # a vacant month
-                plan.occupancy.append([slug, measure, f"L-{index + 1:03d}", f"{YEAR}-{month:02d}", "0"])
+                plan.occupancy.append([slug, measure, f"L-{index + 1:03d}", f"{YEAR}-{month:02d}", "0", flag])
                 continue
             if unit_days:
                 days = min(days, target - done)
                 done += days
+                done_alone += days if flag else 0
             else:
                 done += 1
-            plan.occupancy.append([slug, measure, f"L-{index + 1:03d}", f"{YEAR}-{month:02d}", str(days)])
-    return done
+            plan.occupancy.append([slug, measure, f"L-{index + 1:03d}", f"{YEAR}-{month:02d}", str(days),
+                                   flag])
+    return done, done_alone
 
 
 def plan_association(plan: Plan, rng: random.Random, block, rank: int) -> dict | None:
@@ -160,7 +178,7 @@ def plan_association(plan: Plan, rng: random.Random, block, rank: int) -> dict |
     raw = dict.fromkeys(("asll", "aml", "dsf", "portes_closes", "gla", "fal"), Decimal(0))
     if counts["asll_points"]:
         pm = point_measures(plan, rng, slug, "ASLL", ("GSL", "ASL"), round(counts["asll_points"] * 12 * ratio))
-        raw["asll"] = cent(pm * POINT)
+        raw["asll"] = cent((pm + asll_acts(plan, rng, slug)) * POINT)
     if counts["aml_points"]:
         pm = point_measures(plan, rng, slug, "AML", ("simple", "renforcee"), round(counts["aml_points"] * 12 * ratio))
         raw["aml"] = cent(pm * POINT)
@@ -170,10 +188,12 @@ def plan_association(plan: Plan, rng: random.Random, block, rank: int) -> dict |
         raw["dsf"], raw["portes_closes"] = cent(done * DSF), cent(closed * PORTE_CLOSE)
     fal = counts["fal"] + counts["fal_accompagnement_seul"]
     if fal:
-        days = occupancy(plan, rng, slug, "FAL", fal + 2, round(fal * 365 * ratio), True)
-        raw["fal"] = cent(days * FAL_YEAR / 365)
+        days, alone = occupancy(plan, rng, slug, "FAL", fal + 2, round(fal * 365 * ratio), True,
+                                counts["fal_accompagnement_seul"])
+        raw["fal"] = cent(((days - alone) * FAL_YEAR + alone * FAL_ALONE) / 365)
     if counts["gla"]:
-        months = occupancy(plan, rng, slug, "GLA", counts["gla"] + 40, round(counts["gla"] * 12 * ratio), False)
+        months, _ = occupancy(plan, rng, slug, "GLA", counts["gla"] + 40, round(counts["gla"] * 12 * ratio),
+                              False)
         raw["gla"] = cent(months * GLA_YEAR / 12)
     return {g: min(raw[g], maxima.get(g, Decimal(0))) for g in raw}
 
@@ -219,7 +239,8 @@ def pay_advance(plan: Plan, block, rank: int, signed: date) -> Decimal | None:
 
 
 def fill_grid(path: Path, measures: list[list[str]], occupancy_rows: list[list[str]]) -> None:
-    """Fill a blank `fsl grilles` workbook as an association would: typed values under row 1's names."""
+    """Fill a blank `fsl grilles` workbook as an association would: typed values under the labels
+    of row 2 (the association and the measure are the grid's: not typed)."""
     from openpyxl import load_workbook
 
     book = load_workbook(path)
@@ -228,16 +249,18 @@ def fill_grid(path: Path, measures: list[list[str]], occupancy_rows: list[list[s
         _append(book[row[2]], dict(zip(columns, row, strict=True)))
     for row in occupancy_rows:
         sheet = book["FAL occupation" if row[1] == "FAL" else "GLA"]
-        _append(sheet, dict(zip(("association", "dispositif", "logement_id", "mois", "jours_occupes"), row,
-                                strict=True)))
+        _append(sheet, dict(zip(OCCUPANCY_HEADER.split(";"), row, strict=True)))
     buffer = io.BytesIO()
     book.save(buffer)
     write_normalized(path, buffer.getvalue(), YEAR)  # same plan, same bytes
 
 
 def _append(sheet, values: dict[str, str]) -> None:
-    header = [c.value for c in sheet[1]]
-    sheet.append([_typed(name, values.get(name, "")) for name in header])
+    from engine.grid import HEADER_ROW, header_key, header_names, sheet_named
+
+    names = header_names(sheet_named(sheet.title))
+    header = [names.get(header_key(c.value or "")) for c in sheet[HEADER_ROW]]
+    sheet.append([_typed(name, values.get(name, "")) if name else None for name in header])
 
 
 def _typed(column: str, text: str):
@@ -298,7 +321,7 @@ def generate(out: Path, seed: int = YEAR) -> Plan:
 def _write(out: Path, plan: Plan) -> None:
     out.mkdir(parents=True, exist_ok=True)
     _csv(out / "mesures.csv", MEASURE_HEADER, plan.measures)
-    _csv(out / "occupation.csv", "association;dispositif;logement_id;mois;jours_occupes", plan.occupancy)
+    _csv(out / "occupation.csv", OCCUPANCY_HEADER, plan.occupancy)
     _csv(out / "documents.csv", "document_id;mesure_id;association;type_document;periode;date_reception;"
                                 "fichier;signataires_declares", plan.documents)
     _csv(out / "paiements.csv", "association;date;montant;mandat", plan.payments)

@@ -178,3 +178,15 @@ def test_occupation_csv_is_read_by_the_settlement_reader_with_located_errors(tmp
     [record] = load_submission(root).occupancy
     assert (record.association, record.measure, record.month, record.days, record.line) == \
         ("acarlogi", Measure.GLA, (2026, 3), 31, 2)
+
+
+def test_an_asll_act_of_the_activity_register_is_no_measure_to_check(tmp_path: Path) -> None:
+    """A diagnostic (column `acte_asll`) has no start nor duration: `fsl check` reads the same
+    mesures.csv as `fsl solde` without asking for either, and expects no piece for it."""
+    root = folder(tmp_path, documents=())
+    header = ";".join((*MEASURES, "acte_asll", "date_realisation"))
+    (root / "mesures.csv").write_text("\n".join([header, f"{MEASURE};;",
+                                                 "A-2;acarlogi;ASLL;;;2026-04-02;;;;;;diagnostic;2026-05-03"])
+                                      + "\n", encoding="utf-8")
+    submission = load_submission(root)
+    assert [m.mesure_id for m in submission.measures] == ["M-0001"]

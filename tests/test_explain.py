@@ -104,4 +104,7 @@ def test_measure_totals_are_those_the_amendment_annexes_state() -> None:
             for stated in annex["periodes"]:
                 period = next(p for p in trace.periods if p.year == stated["annee"])
                 measure = next(m for m in period.measures if m.value == annex["mesure"])
+                if association.allocation(stated["annee"]).estimated:  # issue 18: « XX », never a guess
+                    assert stated["montant"] == "XX €", association.slug
+                    continue
                 assert format_eur(period.measures[measure]) == stated["montant"]

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from engine.errors import InputErrors
 from engine.finance import build_table
-from engine.grid import sheets_for
+from engine.grid import column_text, header_key, header_names, sheet_named, sheets_for
 from engine.grilles import grids_step
 from engine.load.activity import load_activity
 from engine.validation import load_conventions
@@ -64,19 +64,68 @@ def test_one_grid_per_association_with_the_sheets_it_runs(blank, expected):
     books = sorted(blank.glob("*.xlsx"))
     assert len(books) == 27
     book = load_workbook(blank / "grille_activite_2026_apsa-du-pas-de-calais.xlsx")
-    assert book.sheetnames == ["Instructions", "ASLL", "AML", "DSF", "FAL", "FAL occupation"]
+    assert book.sheetnames == ["Instructions", "Synthèse", "ASLL", "AML", "DSF", "FAL", "FAL occupation"]
     assert load_workbook(blank / "grille_activite_2026_immobiliere-sociale-62.xlsx").sheetnames == [
-        "Instructions", "GLA"]
+        "Instructions", "Synthèse", "GLA"]
     sheet = book["DSF"]
-    header = [c.value for c in sheet[1]]
-    assert header[:3] == ["mesure_id", "association", "dispositif"] and header[-1] == "date_realisation"
+    header = [c.value for c in sheet[2]]
+    assert header == ["Identifiant de la mesure", "Territoire", "Date de l'audience", "Résultat du DSF",
+                      "Date de réalisation", "DSF pour un ménage suivi en ASLL par l'association"]
     ranges = [r for dv in sheet.data_validations.dataValidation for r in dv.sqref.ranges]
     validated = {str(r).split(":")[0][:-1] for r in ranges}
-    assert validated == {c.column_letter for c in sheet[1]}  # every input column
-    assert sheet.freeze_panes == "A2" and sheet.protection.sheet and sheet["A1"].protection.locked
+    assert validated == {c.column_letter for c in sheet[2]}  # every input column
+    assert sheet.freeze_panes == "A3" and sheet.protection.sheet and sheet["A2"].protection.locked
     assert sheet.column_dimensions["A"].protection.locked is False
     assert sheet.page_setup.orientation == "landscape"
     assert book["Instructions"]["B3"].value == "apsa-du-pas-de-calais"
+
+
+def test_each_sheet_shows_only_its_columns_in_french_with_an_input_message(blank):
+    book = load_workbook(blank / "grille_activite_2026_apsa-du-pas-de-calais.xlsx")
+    for sheet in book.worksheets[2:]:
+        spec = sheet_named(sheet.title)
+        labels = [c.value for c in sheet[2]]
+        assert labels == [column_text(spec, c).label for c in spec.columns]
+        assert not {"association", "dispositif", "mesure_id", "date_audience"} & set(labels)
+        banner = sheet["A1"].value  # the association and the measure: filled in, never typed
+        assert "A.P.S.A. du Pas-de-Calais" in banner and spec.name in banner
+        for dv in sheet.data_validations.dataValidation:
+            assert dv.showInputMessage and dv.prompt and dv.promptTitle, (sheet.title, dv.sqref)
+            assert len(dv.prompt) <= 255 and len(dv.promptTitle) <= 32, dv.prompt
+            assert "{" not in dv.prompt  # every field filled
+    asll = [c.value for c in book["ASLL"][2]]
+    assert "Acte ASLL payé en points" in asll and "Date de l'audience" not in asll
+    assert [c.value for c in book["FAL occupation"][2]][-1] == "FAL accompagnement seul"
+    fal = next(dv for dv in book["FAL occupation"].data_validations.dataValidation
+               if str(dv.sqref).startswith("D"))
+    assert "1\xa0562,80\xa0€" in fal.prompt and "2\xa0062,80\xa0€" in fal.prompt
+
+
+def test_territories_are_listed_by_name_and_hearings_allowed_into_next_year(blank):
+    sheet = load_workbook(blank / "grille_activite_2026_acarlogi.xlsx")["DSF"]
+    rules = {str(dv.sqref).split(":")[0][0]: dv for dv in sheet.data_validations.dataValidation}
+    assert rules["B"].formula1 == '"CommunAupôle Lens-Liévin,Hénin-Carvin"'
+    assert (rules["C"].formula1, rules["C"].formula2) == ("DATE(2000,1,1)", "DATE(2027,12,31)")
+    assert rules["E"].formula2 == "DATE(2026,12,31)"  # the DSF itself is done in the year
+
+
+def test_the_return_address_comes_from_departement_yaml(conventions, blank):
+    sheet = load_workbook(blank / "grille_activite_2026_acarlogi.xlsx")["Instructions"]
+    text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    assert conventions.departement.address and all(
+        line in text for line in conventions.departement.address)
+
+
+def test_the_summary_is_locked_and_shows_entered_vs_allocated(blank):
+    book = load_workbook(blank / "grille_activite_2026_acarlogi.xlsx")
+    summary = book["Synthèse"]
+    assert summary.protection.sheet and summary.protection.password is None
+    rows = {r[0]: r for r in summary.iter_rows(min_row=5, values_only=True)}
+    assert rows["ASLL"][1:3] == ("points × mois", 1200) and rows["ASLL"][3].startswith("=SUMPRODUCT(")
+    assert rows["DSF réalisés"][2] == 250 and rows["DSF réalisés"][5] == 40595
+    values = load_workbook(blank / "grille_activite_2026_acarlogi.xlsx", data_only=True)["Synthèse"]
+    cached = {r[0]: r for r in values.iter_rows(min_row=5, values_only=True)}
+    assert cached["ASLL"][3] == 0 and cached["ASLL"][4] == 0  # the formulas carry their value
 
 
 def test_grids_are_byte_reproducible(conventions, blank, tmp_path):
@@ -136,46 +185,48 @@ def _plant(folder: Path) -> int:
     planted = 0
     for index, path in enumerate(books):
         book = load_workbook(path)
-        sheets = [s for s in book.worksheets[1:] if s.max_row >= 3]
+        sheets = [s for s in book.worksheets[2:] if s.max_row >= 5]
         for sheet in sheets:
             if planted >= 40:
                 break
-            planted += _plant_one(book, sheet, (index + planted) % 9)
+            planted += _plant_one(sheet, (index + planted) % 9)
         book.save(path)
     return planted
 
 
-def _plant_one(book, sheet, kind: int) -> int:
-    column = {c.value: c.column for c in sheet[1]}
-    occupancy = "jours_occupes" in column
-    if kind == 0:  # text in a number
-        sheet.cell(row=2, column=column["jours_occupes" if occupancy else "duree_mois"] if not _dsf(sheet)
-                   else column["date_audience"], value="douze")
+def _plant_one(sheet, kind: int) -> int:
+    names = header_names(sheet_named(sheet.title))
+    column = {names[header_key(c.value)]: c.column for c in sheet[2] if c.value}
+    occupancy, dsf = "jours_occupes" in column, sheet.title == "DSF"
+    first, second = 3, 4
+    if kind == 0:  # text in a number (or a date)
+        sheet.cell(row=first, column=column["jours_occupes" if occupancy else "date_audience" if dsf
+                                           else "duree_mois"], value="douze")
     elif kind == 1:  # a formula where a value is expected
-        sheet.cell(row=2, column=column["logement_id" if occupancy else "mesure_id"], value="=A3")
-    elif kind == 2:  # a row of another association
-        sheet.cell(row=3, column=column["association"], value="culture-et-liberte"
-                   if book["Instructions"]["B3"].value != "culture-et-liberte" else "acarlogi")
+        sheet.cell(row=first, column=column["logement_id" if occupancy else "mesure_id"], value="=A3")
+    elif kind == 2:  # a wrong value in a list: the new columns, a territory, a month
+        target = {"ASLL": ("acte_asll", "bilan"), "DSF": ("dsf_suivi_asll", "peut-être"),
+                  "FAL occupation": ("accompagnement_seul", "peut-être"), "GLA": ("mois", "2026-13")}
+        name, value = target.get(sheet.title, ("territoire", "Atlantide"))
+        sheet.cell(row=first, column=column[name], value=value)
     elif kind == 3:  # a duplicate measure id (or housing-month)
         for name in ("logement_id", "mois") if occupancy else ("mesure_id",):
-            sheet.cell(row=3, column=column[name], value=sheet.cell(row=2, column=column[name]).value)
+            value = sheet.cell(row=first, column=column[name]).value
+            sheet.cell(row=second, column=column[name], value=value)
     elif kind == 4:  # a date outside the year
-        sheet.cell(row=2, column=column["mois" if occupancy else "date_fin_reelle" if not _dsf(sheet)
-                                       else "date_realisation"], value="2025-12" if occupancy else _day(2025))
-    elif kind == 5:  # an unknown type (or dispositif)
-        sheet.cell(row=2, column=column["dispositif"], value="XYZ")
+        name = "mois" if occupancy else "date_realisation" if dsf else "date_fin_reelle"
+        sheet.cell(row=first, column=column[name], value="2025-12" if occupancy else _day(2025))
+    elif kind == 5:  # an identifier that is not one
+        sheet.cell(row=first, column=column["logement_id" if occupancy else "mesure_id"], value="n° 12 !")
     elif kind == 6:  # a renamed column
-        sheet.cell(row=1, column=column["dispositif"], value="Dispositif (FSL)")
+        name = "logement_id" if occupancy else "mesure_id"
+        sheet.cell(row=2, column=column[name], value="Identifiant (FSL)")
     elif kind == 7:  # a renamed sheet
         sheet.title = f"{sheet.title} bis"
-    else:  # a number out of range
-        sheet.cell(row=2, column=column["jours_occupes" if occupancy else "dispositif"],
-                   value=45 if occupancy else "asll")
+    else:  # a number out of range (a result unknown on a DSF)
+        name = "jours_occupes" if occupancy else "resultat" if dsf else "duree_mois"
+        sheet.cell(row=first, column=column[name], value="fait" if dsf else 45 if occupancy else 99)
     return 1
-
-
-def _dsf(sheet) -> bool:
-    return sheet.title == "DSF"
 
 
 def _day(year: int):
@@ -231,10 +282,14 @@ def test_measures_still_running_are_carried_over_from_the_previous_register(conv
         "M-STOP;acarlogi;ASLL;GSL;;2025-09-10;2025-10-01;12;;;;2025-11-15;;"]) + "\n", encoding="utf-8")
     (previous / "occupation.csv").write_text("association;dispositif;logement_id;mois;jours_occupes\n", encoding="utf-8")
     grids_step(conventions, 2026, tmp_path / "out", previous)
-    sheet = load_workbook(tmp_path / "out" / "grilles" / "grille_activite_2026_acarlogi.xlsx")["ASLL"]
-    rows = [row for row in sheet.iter_rows(min_row=2, values_only=True) if any(row)]
-    assert [(r[0], r[3], r[4], r[6].date().isoformat(), r[7]) for r in rows] == [
-        ("M-RUN", "ASL", "lens-lievin", "2025-10-01", 12)]
+    book = load_workbook(tmp_path / "out" / "grilles" / "grille_activite_2026_acarlogi.xlsx")
+    rows = [row for row in book["ASLL"].iter_rows(min_row=3, values_only=True) if any(row)]
+    assert [(r[0], r[1], r[2], r[4].date().isoformat(), r[5]) for r in rows] == [
+        ("M-RUN", "ASL", "CommunAupôle Lens-Liévin", "2025-10-01", 12)]
+    # the summary's value is the carried measure's: ASL (2 points) from January to September 2026
+    summary = load_workbook(tmp_path / "out" / "grilles" / "grille_activite_2026_acarlogi.xlsx",
+                            data_only=True)["Synthèse"]
+    assert next(r for r in summary.iter_rows(min_row=5, values_only=True) if r[0] == "ASLL")[3] == 18
 
 
 @pytest.mark.libreoffice

@@ -85,6 +85,9 @@ def test_the_example_plants_every_scenario(solde):
     assert Decimal(rows["immobiliere-sociale-62"]["realise"]["gla"]) > 0
     text = (EXAMPLE / "mesures.csv").read_text(encoding="utf-8")
     assert ";realise;2025-" in text and ";2025-1" in text  # DSF of 2025, measures begun in 2025
+    assert ";diagnostic;" in text and ";cet_non_signe;" in text  # ASLL acts paid in points
+    occupancy = (EXAMPLE / "occupation.csv").read_text(encoding="utf-8").splitlines()
+    assert any(";FAL;" in line and line.endswith(";oui") for line in occupancy)  # accompagnement seul
     assert len(list(EXAMPLE.glob("grille_activite_2026_*.xlsx"))) == 3
 
 

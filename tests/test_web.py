@@ -303,14 +303,15 @@ def _grids_zip(folder: Path, break_cell: bool = False) -> bytes:
             data = path.read_bytes()
             if break_cell and "apsa" in path.name:
                 book = load_workbook(io.BytesIO(data))
-                sheet = next(s for s in book.worksheets[1:] if s.max_row >= 2 and s.title != "DSF"
-                             and any(c.value == "duree_mois" for c in s[1]))
-                column = next(c.column_letter for c in sheet[1] if c.value == "duree_mois")
-                sheet[f"{column}2"] = "douze"
+                label = "Durée (mois)"  # row 2 holds the labels, data from row 3
+                sheet = next(s for s in book.worksheets[2:] if s.max_row >= 3 and s.title != "DSF"
+                             and any(c.value == label for c in s[2]))
+                column = next(c.column_letter for c in sheet[2] if c.value == label)
+                sheet[f"{column}3"] = "douze"
                 out = io.BytesIO()
                 book.save(out)
                 data = out.getvalue()
-                _grids_zip.broken = f"{path.name}:{sheet.title}!{column}2"
+                _grids_zip.broken = f"{path.name}:{sheet.title}!{column}3"
             archive.writestr(f"grilles/{path.name}", data)
     return buffer.getvalue()
 

@@ -246,6 +246,8 @@ def _measures(path: Path, errors: list[InputError],
         if known is None:
             known = set()
         known.add(row.cells["mesure_id"])
+        if row.cells.get("acte_asll"):  # an ASLL act paid in points (engine.load.activity): no piece is due
+            continue
         before = len(errors)
         _check_reference(row, reference, "territoire")
         record = _measure(row)
@@ -279,7 +281,8 @@ def _check_reference(row: Row, reference: Reference | None, *also: str) -> None:
         row.error("territoire", f"territoire « {_shown(territory)} » inconnu ; valeurs possibles : {shown}")
 
 
-def _measure(row: Row) -> MeasureRecord | None:
+def _measure(row: Row, needed: Mapping[Measure, tuple[str, ...]] | None = None) -> MeasureRecord | None:
+    """One measure row; `needed`: the columns each dispositif requires (default `_NEEDED`)."""
     before = len(row.errors)
     measure = row.choice("dispositif", Measure)
     values = dict(
@@ -293,7 +296,7 @@ def _measure(row: Row) -> MeasureRecord | None:
     )
     if measure is not None:
         _check_kind(row, measure, values["kind"])
-        for column in _NEEDED.get(measure, ()):
+        for column in (_NEEDED if needed is None else needed).get(measure, ()):
             if not row.cells[column]:
                 row.error(column, f"obligatoire pour une mesure {measure.value}")
     if len(row.errors) > before:

@@ -19,15 +19,30 @@ from pathlib import Path
 
 from engine.activity import (
     ACTIVITY_COLUMNS,
+    NO,
     OCCUPANCY_COLUMNS,
     OCCUPANCY_MEASURES,
+    OCCUPANCY_OPTIONAL,
+    YES,
     ActivityMeasure,
+    AsllAct,
     Occupancy,
     Register,
     Result,
 )
 from engine.calendar import days_in_month
-from engine.checker.registry import _ID, _SLUG, EVENTS, HOUSEHOLD, MEASURES, Row, _measure, _shown, read_rows
+from engine.checker.registry import (
+    _ID,
+    _NEEDED,
+    _SLUG,
+    EVENTS,
+    HOUSEHOLD,
+    MEASURES,
+    Row,
+    _measure,
+    _shown,
+    read_rows,
+)
 from engine.errors import InputError, InputErrors
 from engine.grid import ASSOCIATION_CELL, GRID_GLOB, INSTRUCTIONS, SheetSpec
 from engine.load.payments import PAYMENTS_FILE, read_payments
@@ -35,6 +50,8 @@ from engine.model import Measure
 
 MONTH = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 POINTS_NEED_TYPE = (Measure.ASLL, Measure.AML)
+# an ASLL act (diagnostic, CET not signed) is decided by the CL but never runs: no start, no duration
+ACT_NEEDED = {**_NEEDED, Measure.ASLL: ("date_decision",)}
 _OCCUPANCY_BY_NAME = {m.value: m for m in OCCUPANCY_MEASURES}
 
 
@@ -49,11 +66,12 @@ class Scope:
 
 
 def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]],
-                  year: int | None = None) -> Register:
+                  year: int | None = None, places: Mapping[str, str] | None = None) -> Register:
     """The register of `folder` (CSV files and/or grids); `InputErrors` listing every wrong row.
 
     `associations` maps each association of the conventions to the grid sheets it must hold;
-    `year` bounds the dates of a grid (a CSV register may span several years).
+    `year` bounds the dates of a grid (a CSV register may span several years); `places` maps the
+    territory names a grid's lists show to their ids (`place_names`).
     """
     from engine.load.grid import read_grid  # openpyxl: only when grids are read (not by fsl check)
 
@@ -73,13 +91,14 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if (folder / "evenements.csv").is_file() and measures:
         measures = _with_attempts(measures, read_rows(folder / "evenements.csv", EVENTS, errors))
     if (folder / "occupation.csv").is_file():
-        occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors), scope)
+        occupancy += _occupancy(read_rows(folder / "occupation.csv", OCCUPANCY_COLUMNS, errors,
+                                          OCCUPANCY_OPTIONAL), scope)
     payments = read_payments(folder / PAYMENTS_FILE, errors, associations, year) \
         if (folder / PAYMENTS_FILE).is_file() else []
     received |= {m.association for m in measures} | {o.association for o in occupancy}
     from_csv, grids = set(received), {}
     for path in sorted(folder.glob(GRID_GLOB)):
-        grid = read_grid(path, errors, associations, year)
+        grid = read_grid(path, errors, associations, year, places)
         if grid is None:
             continue
         if _twice(path, grid.association, from_csv, grids, errors):
@@ -98,6 +117,11 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     if errors:
         raise InputErrors(errors)
     return Register(tuple(measures), tuple(occupancy), frozenset(received), tuple(payments))
+
+
+def place_names(dep) -> dict[str, str]:
+    """Name → id of the Département's territories and DSF arrondissements (`Departement`)."""
+    return {p.name: p.id for p in (*dep.territories, *dep.arrondissements)}
 
 
 def _with_attempts(measures: list[ActivityMeasure], rows: Iterable[Row]) -> list[ActivityMeasure]:
@@ -202,16 +226,26 @@ def _measures(rows: Iterable[Row], scope: Scope) -> list[ActivityMeasure]:
 def activity_measure(row: Row, scope: Scope) -> ActivityMeasure | None:
     """One measure row: the register's columns (as `fsl check` reads them) and the activity ones."""
     before = len(row.errors)
-    record = _measure(row)
+    act = row.choice("acte_asll", AsllAct, required=False) if _value(row, "acte_asll") else None
+    record = _measure(row, ACT_NEEDED if act is not None else None)
     extra = dict(actual_end=_day(row, "date_fin_reelle"), result=_result(row),
                  realised_on=_day(row, "date_realisation"))
+    own_asll = yes_no(row, "dsf_suivi_asll")
     if record is None or len(row.errors) > before:
         return None
     _check_scope(row, scope, record.association, record.measure)
-    _check_activity(row, record, scope, **extra)
+    _check_activity(row, record, scope, act=act, own_asll=own_asll, **extra)
     if len(row.errors) > before:
         return None
-    return ActivityMeasure(record, where=where(row, "mesure_id"), **extra)
+    return ActivityMeasure(record, where=where(row, "mesure_id"), act=act, own_asll=own_asll, **extra)
+
+
+def yes_no(row: Row, column: str) -> bool:
+    """An optional « oui » / « non » cell (empty: non)."""
+    value = _value(row, column).strip().lower()
+    if value not in ("", YES, NO):
+        row.error(column, f"« {_shown(value)} » : attendu {YES} ou {NO} (vide : {NO})")
+    return value == YES
 
 
 def where(row: Row, column: str) -> str:
@@ -243,9 +277,12 @@ def _check_scope(row: Row, scope: Scope, association: str, measure: Measure) -> 
                                 f"attendu {scope.measure.value}")
 
 
-def _check_activity(row: Row, record, scope: Scope, actual_end, result, realised_on) -> None:
-    """The activity columns against the measure: DSF result and date together, end after start."""
-    if record.measure in POINTS_NEED_TYPE and not record.kind:
+def _check_activity(row: Row, record, scope: Scope, actual_end, result, realised_on, act=None,
+                    own_asll=False) -> None:
+    """The activity columns against the measure: DSF result and date together, an ASLL act and its
+    date together, end after start."""
+    _check_acts(row, record.measure, act, own_asll, realised_on)
+    if record.measure in POINTS_NEED_TYPE and not record.kind and act is None:
         expected = "GSL ou ASL" if record.measure is Measure.ASLL else "simple ou renforcee"
         row.error("type", f"obligatoire pour compter les points d'une mesure {record.measure.value} "
                           f"(attendu : {expected})")
@@ -256,8 +293,9 @@ def _check_activity(row: Row, record, scope: Scope, actual_end, result, realised
                                "(exemple : realise ; 2026-03-12)")
     else:
         for column in ("resultat", "date_realisation"):
-            if _value(row, column):
-                row.error(column, f"réservé aux DSF ; la mesure est {record.measure.value}")
+            if _value(row, column) and not (column == "date_realisation" and act is not None):
+                row.error(column, "réservé aux DSF (et aux actes ASLL) ; "
+                                  f"la mesure est {record.measure.value}")
     dated = (("date_fin_reelle", actual_end), ("date_realisation", realised_on))
     flagged = _check_year(row, scope.year, dated)
     if "date_fin_reelle" not in flagged and actual_end and record.start and actual_end < record.start:
@@ -265,6 +303,18 @@ def _check_activity(row: Row, record, scope: Scope, actual_end, result, realised
                                      f"{record.start:%d/%m/%Y}")
     if scope.year is not None and record.start and record.start.year > scope.year:
         row.error("date_debut", f"{record.start:%d/%m/%Y} est après l'année {scope.year} de la grille")
+
+
+def _check_acts(row: Row, measure: Measure, act, own_asll: bool, realised_on) -> None:
+    """`acte_asll` only on an ASLL row, with the act's date; `dsf_suivi_asll` only on a DSF."""
+    if _value(row, "acte_asll") and measure is not Measure.ASLL:
+        row.error("acte_asll", f"réservé à l'ASLL ; la mesure est {measure.value}")
+    elif act is not None and realised_on is None and not _value(row, "date_realisation"):
+        row.error("date_realisation", f"obligatoire pour un acte ASLL « {act.value} » : la date du "
+                                      "diagnostic, ou de la 2e porte close ou du refus "
+                                      "(exemple : 2026-03-12)")
+    if own_asll and measure is not Measure.DSF:
+        row.error("dsf_suivi_asll", f"réservé aux DSF ; la mesure est {measure.value}")
 
 
 def _check_year(row: Row, year: int | None, days: Iterable[tuple[str, date | None]]) -> set[str]:
@@ -282,7 +332,7 @@ def read_occupancy(path: Path, errors: list[InputError],
                    associations: Collection[str] | None = None) -> list[Occupancy]:
     """occupation.csv alone, as `fsl check` reads it beside its register (one reader, issue 8);
     a housing-month twice is an error."""
-    records = _occupancy(read_rows(path, OCCUPANCY_COLUMNS, errors), Scope(associations))
+    records = _occupancy(read_rows(path, OCCUPANCY_COLUMNS, errors, OCCUPANCY_OPTIONAL), Scope(associations))
     errors += _duplicates([], records)
     return records
 
@@ -308,9 +358,13 @@ def occupancy_row(row: Row, scope: Scope) -> Occupancy | None:
         row.error("dispositif", f"« {measure.value} » : un tableau d'occupation est FAL ou GLA")
     if association and measure:
         _check_scope(row, scope, association, measure)
+    alone = yes_no(row, "accompagnement_seul")
+    if alone and measure is not Measure.FAL:
+        row.error("accompagnement_seul", "réservé au FAL (accompagnement social seul, sans gestion locative)")
     if len(row.errors) > before:
         return None
-    return Occupancy(association, measure, housing, month[0], month[1], days, where(row, "logement_id"))
+    return Occupancy(association, measure, housing, month[0], month[1], days, where(row, "logement_id"),
+                     alone)
 
 
 def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
@@ -322,6 +376,9 @@ def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
     association, housing, month, days = (cells["association"], cells["logement_id"], cells["mois"],
                                          cells["jours_occupes"])
     measure = _OCCUPANCY_BY_NAME.get(cells["dispositif"])
+    alone = cells.get("accompagnement_seul", "")
+    if alone not in ("", NO, YES) or (alone == YES and measure is not Measure.FAL):
+        return None
     if (measure is None or not (days.isascii() and days.isdigit()) or not MONTH.fullmatch(month) or not _ID.fullmatch(housing)
             or (scope.associations is not None and association not in scope.associations)
             or scope.association not in (None, association) or scope.measure not in (None, measure)):
@@ -329,7 +386,8 @@ def _clean_occupancy(row: Row, scope: Scope) -> Occupancy | None:
     year, number = int(month[:4]), int(month[5:7])
     if (scope.year is not None and year != scope.year) or int(days) > _month_days(year, number):
         return None
-    return Occupancy(association, measure, housing, year, number, int(days), where(row, "logement_id"))
+    return Occupancy(association, measure, housing, year, number, int(days), where(row, "logement_id"),
+                     alone == YES)
 
 
 _month_days = lru_cache(maxsize=256)(days_in_month)  # a pure function, memoised

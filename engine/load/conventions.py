@@ -85,6 +85,7 @@ def build_departement(doc: YamlDocument) -> Departement:
         advance_share=Decimal(str(data["versement"]["avance"])),
         balance_share=Decimal(str(data["versement"]["solde_maximum"])),
         siret=data.get("siret"),
+        address=tuple(data.get("adresse", {}).get("lignes", ())),
         delegation=_delegation(data.get("delegation"), doc),
         path=str(doc.path),
     )

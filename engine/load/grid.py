@@ -2,7 +2,10 @@
 
 The workbook comes from an association: it is opened read-only (streamed), after a size check,
 and no formula is ever evaluated: a formula where a value is expected is an error. Only the
-register's columns are read; a column the association added (names, addresses) is never read.
+register's columns are read, found by their French label (row 2, `engine.grid`) or, in a grid
+written before the labels, by their register name (row 1); a column the association added (names,
+addresses) is never read. The association and the measure of each row are the grid's and the
+sheet's; a territory is read by its name (or its id) when the Département's places are given.
 """
 
 from __future__ import annotations
@@ -17,13 +20,27 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from engine.checker.registry import Row
+from engine.checker.registry import Row, _shown
 from engine.errors import InputError
-from engine.grid import ASSOCIATION_CELL, INSTRUCTIONS, YEAR_CELL, SheetSpec, sheet_named
+from engine.grid import (
+    ASSOCIATION_CELL,
+    FILLED,
+    HEADER_ROW,
+    INPUT_ROWS,
+    INSTRUCTIONS,
+    OPTIONAL,
+    SUMMARY,
+    YEAR_CELL,
+    SheetSpec,
+    column_text,
+    header_key,
+    header_names,
+    sheet_named,
+)
 
 MAX_GRID_BYTES = 20 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # a zip bomb declares its parts' sizes: refuse before parsing
-MAX_ROWS = 20_000
+MAX_ROWS = HEADER_ROW + INPUT_ROWS  # the model's input rows, header included
 FORMULA = "="
 NO_FORMULA: frozenset[str] = frozenset()
 
@@ -41,7 +58,7 @@ class CellRow(Row):
         self.sheet, self.letters = sheet, letters
 
     def cell_ref(self, column: str) -> str:
-        return f"{self.sheet}!{self.letters[column]}{self.line}"
+        return f"{self.sheet}!{self.letters.get(column, 'A')}{self.line}"  # a column not shown: the row
 
     def error(self, column: str, message: str) -> None:
         self.errors.append(InputError(message, self.path, self.cell_ref(column), column))
@@ -55,7 +72,7 @@ class FormulaRow(CellRow):
         self.formulas = formulas
 
     def text(self, column: str, required: bool = False, pattern=None, example: str = "") -> str | None:
-        if column in self.formulas:
+        if column in self.formulas and column in self.letters:
             self.error(column, "formule trouvée : saisissez la valeur elle-même "
                                "(les formules ne sont pas calculées)")
             return None
@@ -76,8 +93,9 @@ class Grid:
 
 
 def read_grid(path: Path, errors: list[InputError], expected: Mapping[str, tuple[SheetSpec, ...]],
-              year: int | None) -> Grid | None:
-    """The grid's sheets and rows; None (with the reason in `errors`) when it cannot be used."""
+              year: int | None, places: Mapping[str, str] | None = None) -> Grid | None:
+    """The grid's sheets and rows; None (with the reason in `errors`) when it cannot be used.
+    `places`: territory (and arrondissement) name → id, to read the lists' names back as ids."""
     book = _open(path, errors)
     if book is None:
         return None
@@ -87,7 +105,10 @@ def read_grid(path: Path, errors: list[InputError], expected: Mapping[str, tuple
             return None
         association, grid_year = head
         specs = _sheet_specs(path, book, expected[association], errors)
-        sheets = tuple(Sheet(spec, tuple(_rows(path, book[spec.name], spec, errors))) for spec in specs)
+        known = {header_key(name): place for name, place in (places or {}).items()}
+        known |= {header_key(place): place for place in (places or {}).values()}
+        read = _Reading(path, association, errors, known if places is not None else None)
+        sheets = tuple(Sheet(spec, tuple(_rows(read, book[spec.name], spec))) for spec in specs)
         return Grid(association, grid_year, sheets)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:  # a damaged sheet part
         errors.append(InputError(f"classeur illisible ({type(exc).__name__}) : "
@@ -141,7 +162,7 @@ def _head(path: Path, book, errors: list[InputError], expected, year) -> tuple[s
 def _sheet_specs(path: Path, book, expected: tuple[SheetSpec, ...], errors) -> list[SheetSpec]:
     """The sheets to read. A missing one is an error (naming the unknown sheets it may have been
     renamed to); a sheet the association added is never read."""
-    names = [n for n in book.sheetnames if n != INSTRUCTIONS]
+    names = [n for n in book.sheetnames if n not in (INSTRUCTIONS, SUMMARY)]
     unknown = [n for n in names if sheet_named(n) not in expected]
     for spec in expected:
         if spec.name not in names:
@@ -151,38 +172,79 @@ def _sheet_specs(path: Path, book, expected: tuple[SheetSpec, ...], errors) -> l
     return [s for s in expected if s.name in names]
 
 
-def _rows(path: Path, sheet, spec: SheetSpec, errors: list[InputError]) -> Iterator[CellRow]:
+@dataclass(frozen=True)
+class _Reading:
+    """What every row of one grid is read with."""
+
+    path: Path
+    association: str
+    errors: list[InputError]
+    places: Mapping[str, str] | None  # header_key(name or id) → id; None: territories kept as typed
+
+
+def _rows(read: _Reading, sheet, spec: SheetSpec) -> Iterator[CellRow]:
     rows = sheet.iter_rows(values_only=True)  # a formula comes as its text « =… », never evaluated
-    positions = _header(path, spec, next(rows, ()), errors)
+    first = next(rows, ())
+    line, head = (1, first) if _is_header(spec, first) else (HEADER_ROW, next(rows, ()))
+    positions = _header(read, spec, head, line)
     if positions is None:
         return
     letters = {c: get_column_letter(i + 1) for c, i in positions.items()}
-    columns = tuple(letters)
-    for count, cells in enumerate(rows, start=2):
+    filled = {"association": read.association, "dispositif": spec.measure.value}
+    blank = dict.fromkeys(spec.register, "")
+    for count, cells in enumerate(rows, start=line + 1):
         if count > MAX_ROWS:
-            errors.append(InputError(f"plus de {MAX_ROWS} lignes : feuille non lue au-delà", path,
-                                     f"{spec.name}!A{count}", "-"))
+            read.errors.append(InputError(f"plus de {MAX_ROWS} lignes : feuille non lue au-delà", read.path,
+                                          f"{spec.name}!A{count}", "-"))
             return
         values, formulas = _values(cells, positions)
+        if not any(values.values()):
+            continue
+        row_values = {**blank, **filled, **{k: v for k, v in values.items() if v or k not in FILLED}}
         if formulas:
-            yield FormulaRow(path, spec.name, count, letters, columns, values, errors,
+            yield FormulaRow(read.path, spec.name, count, letters, spec.register, row_values, read.errors,
                              formulas=frozenset(formulas))
-        elif any(values.values()):
-            yield CellRow(path, spec.name, count, letters, columns, values, errors)
+            continue
+        row = CellRow(read.path, spec.name, count, letters, spec.register, row_values, read.errors)
+        _territory(row, read.places)
+        yield row
 
 
-def _header(path: Path, spec: SheetSpec, cells, errors: list[InputError]) -> dict[str, int] | None:
-    """Column name → index; columns the association added are left out (never read)."""
-    found = {}
+def _is_header(spec: SheetSpec, cells) -> bool:
+    """Row 1 is the header in a grid written before the labels (register names, no banner)."""
+    names = header_names(spec)
+    return any(isinstance(v, str) and header_key(v) in names for v in cells)
+
+
+def _header(read: _Reading, spec: SheetSpec, cells, line: int) -> dict[str, int] | None:
+    """Column → index; columns the association added are left out (never read). The sheet's
+    columns are required but for those newer than the grid (`OPTIONAL`); the association and the
+    measure are read when an older grid has them (and checked against the grid)."""
+    names, found = header_names(spec), {}
     for index, value in enumerate(cells):
-        if isinstance(value, str) and value.strip() in spec.columns:
-            found.setdefault(value.strip(), index)
-    missing = [c for c in spec.columns if c not in found]
+        if isinstance(value, str) and header_key(value) in names:
+            found.setdefault(names[header_key(value)], index)
+    missing = [c for c in spec.columns if c not in found and c not in OPTIONAL]
     for column in missing:
-        ref = f"{spec.name}!{get_column_letter(spec.columns.index(column) + 1)}1"
-        errors.append(InputError(f"colonne « {column} » absente de la ligne 1 (renommée ou supprimée ?) ; "
-                                 "repartez du modèle", path, ref, column))
-    return None if missing else {c: found[c] for c in spec.columns}
+        ref = f"{spec.name}!{get_column_letter(spec.columns.index(column) + 1)}{line}"
+        read.errors.append(InputError(f"colonne « {column_text(spec, column).label} » absente de la ligne "
+                                      f"{line} (renommée ou supprimée ?) ; repartez du modèle", read.path,
+                                      ref, column))
+    wanted = (*spec.columns, *FILLED)
+    return None if missing else {c: found[c] for c in wanted if c in found}
+
+
+def _territory(row: CellRow, places: Mapping[str, str] | None) -> None:
+    """The territory picked by its name in the list, as its id; an unknown one is an error."""
+    value = row.cells.get("territoire", "")
+    if not value or places is None:
+        return
+    place = places.get(header_key(value))
+    if place is None:
+        row.error("territoire", f"territoire « {_shown(value)} » inconnu : choisissez-le dans la liste de la "
+                                "cellule (exemple : Arrageois)")
+    else:
+        row.cells["territoire"] = place
 
 
 def _values(cells: tuple, positions: Mapping[str, int]) -> tuple[dict[str, str], list[str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.activity import AsllAct
 from engine.decisions import LetterRules
 from engine.load.schema import validate_document
 from engine.load.yamlfile import load_yaml
@@ -27,7 +28,9 @@ def load_settlement_rules(conventions_root: Path) -> SettlementRules:
         points=frozen_mapping(points),
         cap=CapScope(data["plafond"]["valeur"]),
         dsf_rate=data["dsf"]["realise"], closed_door_rate=data["dsf"]["porte_close"],
-        fal_rate=data["fal"]["taux"], gla_rate=data["gla"]["taux"],
+        fal_rate=data["fal"]["taux"], fal_alone_rate=data["fal"]["taux_accompagnement_seul"],
+        act_points=frozen_mapping({act: data["actes_asll"][act.value] for act in AsllAct}),
+        gla_rate=data["gla"]["taux"],
         gla_min_days=data["gla"]["jours_minimum"],
         rate_decimals=data["taux_realisation"]["decimales"],
         advance_months=data["avance"]["delai_mois"],
