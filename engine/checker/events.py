@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from engine.calendar import end_of_month, months_between
+from engine.calendar import add_months, end_of_month, months_between
 from engine.checker.context import Context, days, finding
 from engine.rules import (
     DocumentType,
@@ -19,7 +19,9 @@ from engine.rules import (
 
 
 def check_notification(rule: Rule, ctx: Context) -> list[Finding]:
-    """004 annexe ASLL « La fréquence » : 2 closed doors in a row, SLISL told within 5 working days."""
+    """004 annexe ASLL « La fréquence » : 2 closed doors in a row, SLISL told within 5 working days;
+    an unavailability, « prévenir sans tarder le SLISL » ; 001 : an interruption, « en informe sans
+    délai le Service Logement ». A delay the text does not number is the rules set's reading."""
     found = []
     for measure in ctx.measures_for(rule):
         used: set[int] = set()
@@ -32,13 +34,32 @@ def check_notification(rule: Rule, ctx: Context) -> list[Finding]:
     return found
 
 
+TRIGGER_LABELS = {
+    EventType.PORTE_CLOSE: "porte close", EventType.SUSPENSION: "suspension (indisponibilité du ménage)",
+    EventType.INTERRUPTION: "interruption",
+    EventType.NON_ADHESION: "non-adhésion ou absence prolongée du ménage",
+    EventType.RELOGEMENT: "relogement", EventType.CAPTATION: "captation du logement",
+}
+ANSWER_LABELS = {
+    EventType.NOTIFICATION_SLISL: ("SLISL prévenu", "SLISL non prévenu", "SLISL à prévenir"),
+    EventType.NOTIFICATION_SERVICE_LOGEMENT: ("Service Logement informé", "Service Logement non informé",
+                                              "Service Logement à informer"),
+    EventType.ACCORD_SUSPENSION: ("accord du Service Logement enregistré", "accord du Service Logement non "
+                                  "enregistré", "accord du Service Logement à solliciter"),
+    EventType.VISITE: ("visite faite", "aucune visite enregistrée", "visite à faire"),
+    EventType.RELOGEMENT: ("locataire entré", "aucun locataire entré (événement relogement)",
+                           "locataire attendu"),
+}
+"""How a finding names the event that starts the delay and the notice expected (one phrase each)."""
+
+
 def _streaks(rule: Rule, events: tuple[EventRecord, ...]) -> list[tuple[EventRecord, EventRecord]]:
     """(first, last) of each run of `consecutifs` trigger events not broken by a reset event."""
     runs, streak = [], []
     for event in events:
         if event.type is rule.deadline.event:
             streak.append(event)
-            if len(streak) == rule.limits.consecutive:
+            if len(streak) == (rule.limits.consecutive or 1):
                 runs.append((streak[0], streak[-1]))
                 streak = []
         elif event.type is rule.limits.reset:
@@ -51,22 +72,31 @@ def _notification_finding(
     answer: EventRecord | None,
 ) -> list[Finding]:
     due = ctx.due(rule.deadline, trigger.day)
-    said = f"portes closes du {first.day} et du {trigger.day}"
+    said = _trigger_said(rule, first, trigger)
+    done, missing, to_do = ANSWER_LABELS[rule.limits.expected]
+    reading = f" (délai : lecture du service, {rule.deadline.reading})" if rule.deadline.reading else ""
     common = dict(evidence=Evidence.DECLARED, mesure_id=measure.mesure_id, due=due)
     if answer is not None:
         late = (answer.day - due).days
         if late <= 0:
             return []
-        message = f"{said} : SLISL prévenu le {answer.day}, dû le {due} : {days(late)} de retard"
+        message = f"{said} : {done} le {answer.day}, dû le {due} : {days(late)} de retard{reading}"
         return [finding(rule, measure.association, message, received=answer.day, days_late=late, **common)]
     if due < ctx.as_of:
         late = (ctx.as_of - due).days
-        message = f"{said} : SLISL non prévenu, dû le {due} : {days(late)} de retard au {ctx.as_of}"
+        message = f"{said} : {missing}, dû le {due} : {days(late)} de retard au {ctx.as_of}{reading}"
         return [finding(rule, measure.association, message, days_late=late, **common)]
     if ctx.alert(due):
-        message = f"{said} : SLISL à prévenir au plus tard le {due}"
+        message = f"{said} : {to_do} au plus tard le {due}{reading}"
         return [finding(rule, measure.association, message, severity=Severity.WARNING, **common)]
     return []
+
+
+def _trigger_said(rule: Rule, first: EventRecord, trigger: EventRecord) -> str:
+    if first is not trigger and rule.deadline.event is EventType.PORTE_CLOSE:
+        return f"portes closes du {first.day} et du {trigger.day}"
+    label = TRIGGER_LABELS.get(rule.deadline.event, rule.deadline.event.value)
+    return f"{label} le {trigger.day}"
 
 
 def check_suspension(rule: Rule, ctx: Context) -> list[Finding]:
@@ -207,4 +237,29 @@ def check_closed_door(rule: Rule, ctx: Context) -> list[Finding]:
                        f"au moins {rule.limits.min_attempts} pour être rémunérée")
             found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
                                  mesure_id=measure.mesure_id))
+    return found
+
+
+def check_recurring(rule: Rule, ctx: Context) -> list[Finding]:
+    """004 annexe GLA « assurer une visite technique annuelle »: from the start of the measure, the
+    expected event at least once in every span of `intervalle_mois` months over by `as_of` (each
+    span starts again at the last event). One finding per span without it."""
+    found = []
+    every, expected = rule.limits.every_months, rule.limits.expected
+    for measure in ctx.measures_for(rule):
+        if measure.start is None:
+            continue
+        stop = min(ctx.as_of, measure.end or ctx.as_of)
+        seen = [e.day for e in ctx.events_of(measure.mesure_id, expected)]
+        since, after = measure.start, measure.start - timedelta(days=1)
+        while (due := add_months(since, every)) <= stop:
+            done = [d for d in seen if after < d <= due]
+            if done:
+                since = after = done[-1]
+                continue
+            message = (f"aucun événement {expected.value} entre le {since} et le {due} : "
+                       f"au moins un tous les {every} mois")
+            found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
+                                 mesure_id=measure.mesure_id, due=due))
+            since = after = due
     return found

@@ -65,6 +65,7 @@ def generate(out: Path, scale: str | Fraction = "small", as_of: date = date(2026
     over_cap(plan, CAP_ASSOCIATION)
     _routine_visits(plan)
     _association_documents(plan, (*names, CAP_ASSOCIATION))
+    association.gla_register(plan, OUTSIDE)  # IS62's convention runs GLA
     kit = make_kit({"menage": plan.household(), **SIGNER_NAMES})
     folder = Path(out)
     write(plan, kit, folder, {"echelle": str(scale), "graine": seed})
