@@ -151,6 +151,14 @@ class Departement:
     """departement.yaml, for the open points it holds."""
     address: tuple[str, ...] = ()  # the service's postal address, lines (departement.yaml `adresse`)
 
+    def cap_columns_by_measure(self, cap: Cap) -> dict[Measure, list[str]]:
+        """The columns of `cap` grouped by the measure they count (asll_points: ASLL, aml_points: AML)."""
+        grouped: dict[Measure, list[str]] = {}
+        for column in cap.columns:
+            if column in self.rates:
+                grouped.setdefault(self.rates[column].measure, []).append(column)
+        return grouped
+
     def period(self, year: int) -> Period | None:
         return next((p for p in self.periods if p.year == year), None)
 
@@ -224,6 +232,9 @@ class Association:
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     territory_deviations_confirmed: frozenset[str] = frozenset()
     """The deviations whose `confirme:` says who confirmed them (no longer open points)."""
+    staffing: Mapping[Measure, Decimal] = field(default_factory=lambda: MappingProxyType({}))
+    """`etp:` full-time posts per measure (004: « 50 points par poste équivalent temps plein »)."""
+    staffing_source: str | None = None
     """YAML line of each top-level key (`signataire`, `annexes.estimees`...), for located messages."""
 
     def allocation(self, year: int) -> Allocation | None:

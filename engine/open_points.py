@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from engine.errors import one_line, quoted_path
-from engine.model import Association, Conventions
+from engine.model import Association, CapScope, Conventions
 
 
 class PointKind(Enum):
@@ -33,6 +33,8 @@ class PointKind(Enum):
     """A line outside the convention's territories (annexe 1), written in `ecart_territoires`."""
     PUBLISHED = "annexe_imprimee"
     """A retained association total that differs from the printed annex the Commission voted."""
+    STAFFING = "etp"
+    """No `etp:` for a measure counted in points per post (ASLL, AML): the cap is not checked."""
 
 
 PLAIN_FIRST = frozenset({PointKind.RECONSTRUCTION, PointKind.TERRITORY, PointKind.PUBLISHED})
@@ -85,7 +87,8 @@ def association_points(conventions: Conventions, association: Association, year:
     return [*_estimates(association, year), *_annexes(association), *_signatory(association),
             *_identity(association), *_article(association),
             *_inferences(conventions, association, year),
-            *_territory_deviations(conventions, association, year)]
+            *_territory_deviations(conventions, association, year),
+            *_staffing(conventions, association, year)]
 
 
 def figure_points(conventions: Conventions, year: int) -> tuple[OpenPoint, ...]:
@@ -206,6 +209,27 @@ def _territory_deviations(conventions: Conventions, association: Association, ye
             f"{association.name} : ligne sur « {_territory_label(conventions, territory)} » "
             f"({what}), hors des territoires de sa convention ({convention}, annexe 1) ; "
             f"source : {source} : à confirmer", PointKind.TERRITORY))
+    return points
+
+
+def _staffing(conventions: Conventions, association: Association, year: int) -> list[OpenPoint]:
+    """004 annexes ASLL, AML « 50 points par poste équivalent temps plein »: without `etp:` for a
+    measure the association has points of in `year`, the cap is not checked — said, not skipped."""
+    dep, allocation = conventions.departement, association.allocation(year)
+    if allocation is None or allocation.etp is not None:  # the older combined `etp` of the allocation
+        return []
+    points = []
+    for cap in (c for c in dep.caps if c.scope is CapScope.ETP):
+        for measure, columns in sorted(dep.cap_columns_by_measure(cap).items(), key=lambda i: i[0].value):
+            if measure in association.staffing or not any(allocation.total(c) for c in columns):
+                continue
+            total = sum(allocation.total(c) for c in columns)
+            points.append(_point(
+                association, "etp", "etp",
+                f"ETP non renseigné : plafond de {cap.value} points par ETP non vérifié ({total} points "
+                f"{measure.value} en {year} ; {cap.source}) ; "
+                f"écrire etp: {{{measure.value}: 1.5, source: \"...\"}}",
+                PointKind.STAFFING, year))
     return points
 
 

@@ -47,6 +47,8 @@ class DocumentType(Enum):
     DSF = "dsf"
     DEMANDE_ECHEC = "demande_echec"
     AVENANT = "avenant"
+    JUSTIFICATIF_VACANCE = "justificatif_vacance"  # FAL: technical-vacancy proofs (requests, dated invoices)
+    BAIL = "bail"  # FAL: the new lease on a change of housing
 
 
 class EventType(Enum):
@@ -64,6 +66,9 @@ class EventType(Enum):
     ACCORD_SUSPENSION = "accord_suspension"  # CeA: the Service Logement agrees to a suspension
     NON_ADHESION = "non_adhesion"  # CeA: the household does not take part
     NOTIFICATION_SERVICE_LOGEMENT = "notification_service_logement"  # CeA's notice to its Service Logement
+    CAPTATION = "captation"  # GLA: the association captures the dwelling (mesure_id: the housing)
+    RELOGEMENT = "relogement"  # GLA: a household moves into the housing
+    VISITE_TECHNIQUE = "visite_technique"  # GLA: the yearly technical visit of the housing
 
 
 class Evidence(Enum):
@@ -93,6 +98,8 @@ class Check(Enum):
     CUMUL_EXCLU = "cumul_exclu"  # no other support (AVDL, MASP...) at the same time (motif or event)
     VACANCE = "vacance"  # consecutive vacant months of a housing (occupation.csv)
     INTERRUPTION = "interruption"  # months due when a measure is interrupted
+    # an event at least once every N months (GLA technical visit)
+    EVENEMENT_PERIODIQUE = "evenement_periodique"
     MANUEL = "manuel"  # needs data the submissions folder does not hold
 
 
@@ -132,6 +139,8 @@ class Deadline:
     extend: bool  # CPC art. 642; never applied to a backward deadline
     event: EventType | None = None
     fixed_day: tuple[int, int] | None = None  # (month, day) for Counting.FIXED_DATE
+    # « sans tarder »: no number in the text, the service's reading (`sans_tarder:`)
+    reading: str | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,7 @@ class Limits:
     relay_max_months: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
     rank: int | None = None  # renouvellement: only the period of this rank in its chain (AML concertation)
     after_diagnostic_motif: str | None = None  # this motif starts the month after the household's DSF
+    every_months: int | None = None  # evenement_periodique: the expected event at least this often
 
 
 @dataclass(frozen=True)
@@ -183,6 +193,15 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Unchecked:
+    """An obligation of the text the engine cannot check from the register, and why (`non_controle`)."""
+
+    obligation: str
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RuleSet:
     name: str
     territory: str
@@ -193,6 +212,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     source: str
     trust_roots: tuple[bytes, ...] = ()  # DER certificates of the trusted signing authorities
+    unchecked: tuple[Unchecked, ...] = ()  # obligations of the text left to the service, with the reason
 
     def active(self) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.check is not Check.MANUEL)

@@ -172,6 +172,7 @@ def _allocation_problems(dep: Departement, assoc: Association, doc: YamlDocument
         for l_index, line in enumerate(allocation.lines):
             yield from _line_problems(dep, assoc, doc, (*where, "lignes", l_index), line)
         yield from _association_caps(dep, allocation, doc, where)
+        yield from _staffing_caps(dep, assoc, allocation, doc, where)
 
 
 def _raw_index(doc: YamlDocument, year: int) -> int:
@@ -211,6 +212,27 @@ def _association_caps(dep: Departement, allocation, doc, where) -> Iterator[Prob
             else:
                 yield _error(doc, where, f"{text} ; écrivez une dérogation motivée "
                              "(exemple : derogation: {motif: \"Accord du SPSLH du 12/03/2026\"})")
+
+
+def _staffing_caps(dep: Departement, assoc: Association, allocation, doc, where) -> Iterator[Problem]:
+    """004 annexes ASLL, AML « quota maximum de 50 points par poste équivalent temps plein »: the
+    points of each measure within the cap times its `etp:` (an absent ETP is an open point)."""
+    for cap in dep.caps:
+        if cap.scope is not CapScope.ETP:
+            continue
+        for measure, columns in dep.cap_columns_by_measure(cap).items():
+            posts = assoc.staffing.get(measure)
+            total = sum(allocation.total(c) for c in columns)
+            if posts is None or total <= cap.value * posts:
+                continue
+            text = (f"{total} points {measure.value} en {allocation.year} pour {posts} ETP {measure.value} "
+                    f"(etp:, {assoc.staffing_source}) : plafond {cap.value * posts} ({cap.source})")
+            if allocation.derogation:
+                reason = f"{text} : dérogation « {allocation.derogation} »"
+                yield _warning(doc, (*where, "derogation"), reason, "plafonds dépassés par dérogation")
+            else:
+                yield _error(doc, ("etp", measure.value), f"{text} ; corrigez etp: ou écrivez une dérogation "
+                             "motivée (exemple : derogation: {motif: \"Accord du SPSLH du 12/03/2026\"})")
 
 
 def _departement_caps(dep: Departement, associations, doc: YamlDocument) -> Iterator[Problem]:

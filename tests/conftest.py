@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,19 @@ FIXTURES = ROOT / "tests" / "fixtures"
 CONVENTIONS = ROOT / "conventions"
 SHARED = ROOT.parent / "shared"
 TEST_SIRET = "73282932000074"  # both keys right (python-stdnum); not the Département's
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cold_pdf_conversions():
+    """The suite converts cold (FSL_SANS_CACHE=1): a PDF from an earlier test or run never stands in
+    for a conversion a test is about; tests/test_pdf_cache.py turns the cache on where it tests it."""
+    previous = os.environ.get("FSL_SANS_CACHE")
+    os.environ["FSL_SANS_CACHE"] = "1"
+    yield
+    if previous is None:
+        os.environ.pop("FSL_SANS_CACHE", None)
+    else:
+        os.environ["FSL_SANS_CACHE"] = previous
 
 
 @pytest.fixture

@@ -59,7 +59,8 @@ def confirmed_copy(target: Path) -> Path:
                       r'\1\2\n    confirme: "courrier du SPSLH"', text)  # each deviation confirmed
         text = text.replace("signataire: null", 'signataire: {qualite: "La Présidente", nom: "Marie DUPONT"}')
         text += (f'adresse: "{index + 1} rue de la Paix, 62000 Arras"\n'
-                 f'identifiants: {{siret: "{sirene_siret(index + 1)}"}}\n')
+                 f'identifiants: {{siret: "{sirene_siret(index + 1)}"}}\n'
+                 'etp: {ASLL: 20, AML: 20, source: "postes déclarés (exemple de test)"}\n')
         path.write_text(text, encoding="utf-8")
     departement = target / "departement.yaml"
     departement.write_text(departement.read_text(encoding="utf-8") + (

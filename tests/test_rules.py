@@ -79,8 +79,10 @@ def test_pas_de_calais_has_every_rule_of_domain_section_4() -> None:
 
 ADDED_IDS: dict[str, set[str]] = {
     "pas-de-calais": {"ASLL-CUMUL-AUTRE", "FAL-CUMUL-AUTRE", "AML-RENOUVELLEMENT", "FAL-PROLONGATION",
-                      "AML-CONCERTATION"},
-    "cea": set()}
+                      "AML-CONCERTATION", "ASLL-INDISPO-SLISL", "FAL-VACANCE-JUSTIFICATIF",
+                      "GLA-VISITE-RELOGEMENT", "GLA-VISITE-TECHNIQUE", "GLA-CAPTATION"},
+    "cea": {"CEA-INTERRUPTION-INFO", "CEA-SUSPENSION-ACCORD", "CEA-NON-ADHESION"},
+}
 """Rules the seeds state that DOMAIN.md section 4 has no row for yet. The five added by issue 13
 (AML-VISITS, FAL-VISITS, FAL-CUMUL, ASLL-RENOUVELLEMENT, CEA-CUMUL) now have their rows there."""
 
@@ -372,3 +374,24 @@ def test_broken_signature_on_a_document_no_rule_expects() -> None:
     intact = {"D-1": FileEvidence(FileStatus.READ, signatures=(
         SignatureEvidence("sig_menage", Role.MENAGE, signed=True),))}
     assert run([dsf], [stray], evidence=intact, only={"FICHIER-ILLISIBLE"}) == []
+
+
+def test_a_delay_sans_tarder_is_the_rules_set_reading(tmp_path) -> None:
+    """004 annexe ASLL « prévenir sans tarder le SLISL »: no number in the text; the delay is the
+    `sans_tarder:` parameter, and a rule using it without the parameter is a located error."""
+    text = (RULES_DIR / "pas-de-calais.yaml").read_text(encoding="utf-8")
+    rule = next(r for r in PDC.rules if r.id == "ASLL-INDISPO-SLISL")
+    assert (rule.deadline.offset, rule.deadline.counting.value) == (5, "jours_ouvres")
+    assert "lu comme 5 jours ouvrés" in rule.deadline.reading
+    longer = tmp_path / "longer.yaml"
+    longer.write_text(text.replace("sans_tarder:\n  delai: 5", "sans_tarder:\n  delai: 2"), encoding="utf-8")
+    longer_rule = next(r for r in load_ruleset(str(longer)).rules if r.id == "ASLL-INDISPO-SLISL")
+    assert longer_rule.deadline is not None and longer_rule.deadline.offset == 2
+    missing = tmp_path / "missing.yaml"
+    start = text.index("sans_tarder:\n  delai")
+    end = text.index("# Autorités de certification")
+    missing.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(InputErrors) as raised:
+        load_ruleset(str(missing))
+    assert any(e.field.endswith("echeance.sans_tarder") and "sans_tarder:" in e.message
+               for e in raised.value.errors)

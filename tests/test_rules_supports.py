@@ -199,7 +199,8 @@ def test_no_finding_names_the_pseudonym() -> None:
 CEA_MEASURES = [  # mesure_id, type, duree_mois, motif
     ("C-1", "acces", 3, ""), ("C-2", "acces", 6, ""), ("C-3", "maintien", 6, "masp"),
     ("C-4", "maintien", 6, ""), ("C-5", "maintien", 6, "")]
-CEA_EVENTS = [("C-4", "interruption", "2026-05-20"), ("C-5", "autre_accompagnement", "2026-04-15"),
+CEA_EVENTS = [("C-4", "interruption", "2026-05-20"), ("C-4", "notification_service_logement", "2026-05-21"),
+              ("C-5", "autre_accompagnement", "2026-04-15"),
               ("C-1", "autre_accompagnement", "2026-07-15")]  # after C-1's end: no overlap
 CEA_EVENTS += [(i, "visite", f"2026-{m:02d}-{d:02d}")  # 2 visits a month: CEA-VISITS kept
                for i, *_ in [("C-1",), ("C-2",), ("C-3",), ("C-4",), ("C-5",)]

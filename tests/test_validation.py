@@ -76,3 +76,44 @@ def test_validate_loads_neither_the_checker_rules_nor_the_holidays(small_convent
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+
+
+AVENANT_FIXTURE = Path(__file__).parent / "fixtures" / "avenants"
+
+
+def _staffed(tmp_path: Path, slug: str, etp: str | None) -> Path:
+    """The avenant fixture with `slug`'s `etp:` line replaced (removed when `etp` is None)."""
+    root = tmp_path / "conventions"
+    shutil.copytree(AVENANT_FIXTURE, root)
+    path = root / "associations" / f"{slug}.yaml"
+    lines = [li for li in path.read_text(encoding="utf-8").splitlines() if not li.startswith("etp:")]
+    path.write_text("\n".join(lines + ([etp] if etp else [])) + "\n", encoding="utf-8")
+    return root
+
+
+def test_points_beyond_50_per_post_are_an_error_at_the_etp_line(tmp_path: Path) -> None:
+    """004 annexe ASLL « quota maximum de 50 points par poste équivalent temps plein »: 51 points
+    ASLL for 1 ETP (entraide-artois, 2026) exceed 50; 1.5 ETP hold them."""
+    root = _staffed(tmp_path, "entraide-artois", 'etp: {ASLL: 1, source: "test : 1 ETP"}')
+    with pytest.raises(InputErrors) as raised:
+        load_conventions(root)
+    [error] = [e for e in raised.value.errors if e.field == "etp.ASLL"]
+    assert error.line is not None and error.path.endswith("entraide-artois.yaml")
+    assert "51 points ASLL en 2026 pour 1 ETP ASLL" in error.message and "plafond 50" in error.message
+    load_conventions(_staffed(tmp_path / "b", "entraide-artois", 'etp: {ASLL: 1.5, source: "test"}'))
+
+
+def test_missing_etp_is_an_open_point_never_a_silent_skip(tmp_path: Path) -> None:
+    from engine.open_points import PointKind, association_points
+
+    for etp, expected in ((None, 1), ('etp: {ASLL: 1.5, source: "test"}', 0)):
+        root = _staffed(tmp_path / str(expected), "entraide-artois", etp)
+        conventions = load_conventions(root).conventions
+        association = conventions.association("entraide-artois")
+        points = [p for p in association_points(conventions, association, 2026)
+                  if p.kind is PointKind.STAFFING]
+        assert len(points) == expected
+        if points:
+            message = points[0].message
+            assert message.startswith("ETP non renseigné : plafond de 50 points par ETP non vérifié")
+            assert "51 points ASLL en 2026" in message

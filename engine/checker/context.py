@@ -164,5 +164,6 @@ DOCUMENT_LABELS = {
     DocumentType.GRILLE_ACTIVITE: "grille d'activité",
     DocumentType.TABLEAU_OCCUPATION: "tableau d'occupation", DocumentType.DSF: "DSF",
     DocumentType.DEMANDE_ECHEC: "demande de prise en charge (échec)", DocumentType.AVENANT: "avenant",
+    DocumentType.JUSTIFICATIF_VACANCE: "justificatif de vacance technique", DocumentType.BAIL: "bail",
 }
 """How a document type is named in a finding's message."""

@@ -45,6 +45,7 @@ EVALUATORS: Mapping[Check, Callable[[Rule, Context], list[Finding]]] = {
     Check.CUMUL_EXCLU: supports.check_excluded,
     Check.VACANCE: supports.check_vacancy,
     Check.INTERRUPTION: supports.check_interruption,
+    Check.EVENEMENT_PERIODIQUE: events.check_recurring,
 }
 
 

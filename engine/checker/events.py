@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
-from engine.calendar import end_of_month, months_between
+from engine.calendar import add_months, end_of_month, months_between
 from engine.checker.context import Context, days, deadline_of, finding, limit
 from engine.rules import (
     DocumentType,
@@ -20,7 +20,9 @@ from engine.rules import (
 
 
 def check_notification(rule: Rule, ctx: Context) -> list[Finding]:
-    """004 annexe ASLL « La fréquence » : 2 closed doors in a row, SLISL told within 5 working days."""
+    """004 annexe ASLL « La fréquence » : 2 closed doors in a row, SLISL told within 5 working days;
+    an unavailability, « prévenir sans tarder le SLISL » ; 001 : an interruption, « en informe sans
+    délai le Service Logement ». A delay the text does not number is the rules set's reading."""
     found = []
     expected = limit(rule, rule.limits.expected, "attendu")
     for measure in ctx.measures_for(rule):
@@ -34,11 +36,30 @@ def check_notification(rule: Rule, ctx: Context) -> list[Finding]:
     return found
 
 
+TRIGGER_LABELS = {
+    EventType.PORTE_CLOSE: "porte close", EventType.SUSPENSION: "suspension (indisponibilité du ménage)",
+    EventType.INTERRUPTION: "interruption",
+    EventType.NON_ADHESION: "non-adhésion ou absence prolongée du ménage",
+    EventType.RELOGEMENT: "relogement", EventType.CAPTATION: "captation du logement",
+}
+ANSWER_LABELS = {
+    EventType.NOTIFICATION_SLISL: ("SLISL prévenu", "SLISL non prévenu", "SLISL à prévenir"),
+    EventType.NOTIFICATION_SERVICE_LOGEMENT: ("Service Logement informé", "Service Logement non informé",
+                                              "Service Logement à informer"),
+    EventType.ACCORD_SUSPENSION: ("accord du Service Logement enregistré", "accord du Service Logement non "
+                                  "enregistré", "accord du Service Logement à solliciter"),
+    EventType.VISITE: ("visite faite", "aucune visite enregistrée", "visite à faire"),
+    EventType.RELOGEMENT: ("locataire entré", "aucun locataire entré (événement relogement)",
+                           "locataire attendu"),
+}
+"""How a finding names the event that starts the delay and the notice expected (one phrase each)."""
+
+
 def _streaks(rule: Rule, events: tuple[EventRecord, ...]) -> list[tuple[EventRecord, EventRecord]]:
     """(first, last) of each run of `consecutifs` trigger events not broken by a reset event."""
     runs: list[tuple[EventRecord, EventRecord]] = []
     streak: list[EventRecord] = []
-    trigger, consecutive = deadline_of(rule).event, limit(rule, rule.limits.consecutive, "consecutifs")
+    trigger, consecutive = deadline_of(rule).event, rule.limits.consecutive or 1
     for event in events:
         if event.type is trigger:
             streak.append(event)
@@ -54,24 +75,35 @@ def _notification_finding(
     rule: Rule, ctx: Context, measure: MeasureRecord, first: EventRecord, trigger: EventRecord,
     answer: EventRecord | None,
 ) -> list[Finding]:
-    due = ctx.due(deadline_of(rule), trigger.day)
-    said = f"portes closes du {first.day} et du {trigger.day}"
+    deadline = deadline_of(rule)
+    due = ctx.due(deadline, trigger.day)
+    said = _trigger_said(rule, first, trigger)
+    done, missing, to_do = ANSWER_LABELS[limit(rule, rule.limits.expected, "attendu")]
+    reading = f" (délai : lecture du service, {deadline.reading})" if deadline.reading else ""
     report = partial(finding, rule, measure.association, evidence=Evidence.DECLARED,
                      mesure_id=measure.mesure_id, due=due)
     if answer is not None:
         late = (answer.day - due).days
         if late <= 0:
             return []
-        message = f"{said} : SLISL prévenu le {answer.day}, dû le {due} : {days(late)} de retard"
+        message = f"{said} : {done} le {answer.day}, dû le {due} : {days(late)} de retard{reading}"
         return [report(message, received=answer.day, days_late=late)]
     if due < ctx.as_of:
         late = (ctx.as_of - due).days
-        message = f"{said} : SLISL non prévenu, dû le {due} : {days(late)} de retard au {ctx.as_of}"
+        message = f"{said} : {missing}, dû le {due} : {days(late)} de retard au {ctx.as_of}{reading}"
         return [report(message, days_late=late)]
     if ctx.alert(due):
-        message = f"{said} : SLISL à prévenir au plus tard le {due}"
+        message = f"{said} : {to_do} au plus tard le {due}{reading}"
         return [report(message, severity=Severity.WARNING)]
     return []
+
+
+def _trigger_said(rule: Rule, first: EventRecord, trigger: EventRecord) -> str:
+    # the trigger's type is the rule's echeance event (_streaks keeps only those)
+    if first is not trigger and trigger.type is EventType.PORTE_CLOSE:
+        return f"portes closes du {first.day} et du {trigger.day}"
+    label = TRIGGER_LABELS.get(trigger.type, trigger.type.value)
+    return f"{label} le {trigger.day}"
 
 
 def check_suspension(rule: Rule, ctx: Context) -> list[Finding]:
@@ -216,4 +248,30 @@ def check_closed_door(rule: Rule, ctx: Context) -> list[Finding]:
                        f"au moins {needed} pour être rémunérée")
             found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
                                  mesure_id=measure.mesure_id))
+    return found
+
+
+def check_recurring(rule: Rule, ctx: Context) -> list[Finding]:
+    """004 annexe GLA « assurer une visite technique annuelle »: from the start of the measure, the
+    expected event at least once in every span of `intervalle_mois` months over by `as_of` (each
+    span starts again at the last event). One finding per span without it."""
+    found = []
+    every = limit(rule, rule.limits.every_months, "intervalle_mois")
+    expected = limit(rule, rule.limits.expected, "attendu")
+    for measure in ctx.measures_for(rule):
+        if measure.start is None:
+            continue
+        stop = min(ctx.as_of, measure.end or ctx.as_of)
+        seen = [e.day for e in ctx.events_of(measure.mesure_id, expected)]
+        since, after = measure.start, measure.start - timedelta(days=1)
+        while (due := add_months(since, every)) <= stop:
+            done = [d for d in seen if after < d <= due]
+            if done:
+                since = after = done[-1]
+                continue
+            message = (f"aucun événement {expected.value} entre le {since} et le {due} : "
+                       f"au moins un tous les {every} mois")
+            found.append(finding(rule, measure.association, message, evidence=Evidence.DECLARED,
+                                 mesure_id=measure.mesure_id, due=due))
+            since = after = due
     return found

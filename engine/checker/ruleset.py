@@ -28,6 +28,7 @@ from engine.rules import (
     Rule,
     RuleSet,
     Severity,
+    Unchecked,
 )
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -72,7 +73,9 @@ def load_ruleset(name: str = DEFAULT_RULES, rules_dir: Path = RULES_DIR) -> Rule
 
 def build_ruleset(doc: YamlDocument) -> RuleSet:
     data = doc.data
-    rules = tuple(_rule(item) for item in data["regles"])
+    _check_prompt_reading(doc)
+    prompt = data.get("sans_tarder")
+    rules = tuple(_rule(item, prompt) for item in data["regles"])
     _check_unique(doc, rules)
     feries = data["jours_feries"]
     return RuleSet(
@@ -80,6 +83,8 @@ def build_ruleset(doc: YamlDocument) -> RuleSet:
         subdivision=feries["subdivision"], alert_days=data["alerte_jours"],
         checked_from=date.fromisoformat(data["controle_depuis"]), rules=rules, source=data["source"],
         trust_roots=_trust_roots(doc),
+        unchecked=tuple(Unchecked(obligation=item["obligation"], source=item["source"], reason=item["raison"])
+                        for item in data.get("non_controle", ())),
     )
 
 
@@ -157,14 +162,34 @@ def _check_unique(doc: YamlDocument, rules: tuple[Rule, ...]) -> None:
         raise InputErrors(errors)
 
 
-def _rule(item: dict[str, Any]) -> Rule:
+def _check_prompt_reading(doc: YamlDocument) -> None:
+    """A deadline « sans tarder » reads its delay from the rules set's `sans_tarder:`: it must be there."""
+    errors = []
+    for index, item in enumerate(doc.data["regles"]):
+        spec = item.get("echeance", {})
+        if not spec.get("sans_tarder"):
+            continue
+        where = (doc.path, doc.line_of(("regles", index, "echeance", "sans_tarder")),
+                 f"regles[{index}].echeance.sans_tarder")
+        if "sans_tarder" not in doc.data:
+            errors.append(InputError("échéance « sans tarder » sans le paramètre sans_tarder: du fichier de "
+                                     "règles (exemple : sans_tarder: {delai: 5, decompte: jours_ouvres, "
+                                     "lecture: \"...\"})", *where))
+        if "delai" in spec or "decompte" in spec:
+            errors.append(InputError("échéance « sans tarder » : delai et decompte viennent de sans_tarder:, "
+                                     "retirez-les de la règle (ou retirez sans_tarder: true)", *where))
+    if errors:
+        raise InputErrors(errors)
+
+
+def _rule(item: dict[str, Any], prompt: dict[str, Any] | None = None) -> Rule:
     check = Check(item["controle"])
     return Rule(
         id=item["id"], check=check, label=item["libelle"],
         measures=tuple(Measure(m) for m in item["dispositifs"]),
         severity=_SEVERITY[item["gravite"]], source=item["source"],
         document=DocumentType(item["piece"]) if "piece" in item else None,
-        deadline=_deadline(item["echeance"]) if "echeance" in item else None,
+        deadline=_deadline(item["echeance"], prompt) if "echeance" in item else None,
         signatories=frozenset(Role(r) for r in item.get("signataires", ())),
         required=item.get("obligatoire", True) and check in _DOCUMENT_CHECKS,
         condition=Condition(item.get("condition", "toujours")),
@@ -174,7 +199,11 @@ def _rule(item: dict[str, Any]) -> Rule:
     )
 
 
-def _deadline(data: dict[str, Any]) -> Deadline:
+def _deadline(data: dict[str, Any], prompt: dict[str, Any] | None = None) -> Deadline:
+    """A rule's `echeance`; `sans_tarder: true` takes its delay from the rules set's reading."""
+    if data.get("sans_tarder") and prompt is not None:
+        data = {**data, "delai": prompt["delai"], "decompte": prompt["decompte"]}
+    reading = prompt["lecture"] if data.get("sans_tarder") and prompt is not None else None
     fixed = None
     if "jour_fixe" in data:
         month, day = data["jour_fixe"].split("-")
@@ -183,6 +212,7 @@ def _deadline(data: dict[str, Any]) -> Deadline:
         anchor=Anchor(data["ancre"]), offset=data["delai"], counting=Counting(data["decompte"]),
         extend=data["prorogation"],
         event=EventType(data["evenement"]) if "evenement" in data else None, fixed_day=fixed,
+        reading=reading,
     )
 
 
@@ -206,4 +236,5 @@ def _limits(data: dict[str, Any]) -> Limits:
         day_threshold=data.get("jour_du_mois_max"),
         after_diagnostic_motif=data.get("motif_apres_diagnostic"), rank=data.get("rang"),
         relay_max_months=MappingProxyType(dict(data.get("relais_max_mois", {}))),
+        every_months=data.get("intervalle_mois"),
     )

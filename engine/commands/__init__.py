@@ -10,6 +10,7 @@ from engine.commands import (
     pack,
     points,
     reconcile,
+    regles,
     relances,
     scdl,
     serve,
@@ -19,4 +20,4 @@ from engine.commands import (
 )
 
 COMMANDS = [validate, table, build, check, avenants, pack, reconcile, points, relances]
-COMMANDS += [grilles, solde, explain, compare, scdl, serve]
+COMMANDS += [grilles, solde, explain, compare, scdl, serve, regles]

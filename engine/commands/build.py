@@ -42,12 +42,23 @@ def register(sub) -> None:
     add_out(parser)
     add_conventions(parser)
     parser.add_argument("--pdf", action="store_true", help="convertir aussi en PDF (LibreOffice)")
+    parser.add_argument("--sans-cache", action="store_true",
+                        help="convertir chaque DOCX à nouveau, sans lire ni écrire le cache des PDF")
     parser.add_argument("--final", action="store_true",
                         help="actes définitifs : refuser (rien écrit) tant qu'un point reste à confirmer")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "sans_cache", False):
+        from engine.render.pdf_cache import without_cache
+
+        with without_cache():
+            return _run(args)
+    return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from engine.build import BuildOptions

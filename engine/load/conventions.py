@@ -150,6 +150,9 @@ def build_association(doc: YamlDocument) -> Association:
         lines=frozen_mapping(_key_lines(doc)),
         territory_deviations_confirmed=frozenset(
             d["territoire"] for d in data.get("ecart_territoires", ()) if d.get("confirme")),
+        staffing=frozen_mapping({Measure(k): Decimal(str(v)) for k, v in data.get("etp", {}).items()
+                                 if k != "source"}),
+        staffing_source=data.get("etp", {}).get("source"),
     )
 
 
@@ -158,7 +161,7 @@ def _person(data: dict | None) -> Signatory | None:
 
 
 KEYED = ("nom", "signataire", "identifiants", "adresse", "representant", "article",
-         "annexes.estimees", "territoires", "allocations", "ecart_territoires")
+         "annexes.estimees", "territoires", "allocations", "ecart_territoires", "etp")
 
 
 def _key_lines(doc: YamlDocument) -> dict[str, int]:

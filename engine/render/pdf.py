@@ -27,6 +27,7 @@ from pathlib import Path
 
 from engine.errors import DocumentError, RunError
 from engine.render.output import process_alive
+from engine.render.pdf_cache import PdfCache, default_cache
 
 INSTALL = "apt-get install libreoffice-writer-nogui"
 MISSING = (f"LibreOffice est introuvable : les PDF ne sont pas produits (les DOCX le sont) ; "
@@ -76,18 +77,35 @@ def convert_to_pdf(
     _check_stems(paths)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _clear_stale_profiles()
-    with tempfile.TemporaryDirectory(prefix=f"{PROFILE_PREFIX}{os.getpid()}-") as profile:
-        command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                   "--norestore", "--nolockcheck", "--convert-to", _target(pdf_a),
-                   "--outdir", str(out_dir), *(str(p) for p in paths)]
-        returncode, output = _run(command, timeout, dict(os.environ, HOME=profile))
+    cache, export = default_cache(soffice), _target(pdf_a)
+    sources = {p: p.read_bytes() for p in paths} if cache is not None else {}
+    todo = [p for p in paths
+            if cache is None or not _from_cache(cache, sources[p], export, out_dir / f"{p.stem}.pdf")]
+    returncode, output = 0, ""
+    if todo:
+        _clear_stale_profiles()
+        with tempfile.TemporaryDirectory(prefix=f"{PROFILE_PREFIX}{os.getpid()}-") as profile:
+            command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
+                       "--norestore", "--nolockcheck", "--convert-to", export,
+                       "--outdir", str(out_dir), *(str(p) for p in todo)]
+            returncode, output = _run(command, timeout, dict(os.environ, HOME=profile))
     pdfs = [out_dir / f"{p.stem}.pdf" for p in paths]
     for source, pdf in zip(paths, pdfs, strict=True):
         if not pdf.is_file():
             raise DocumentError(f"LibreOffice n'a pas produit {pdf.name} (code {returncode}) : "
                                 f"{output.strip()[-300:]}", source)
+        if cache is not None and source in todo:
+            cache.put(sources[source], export, pdf)
     return pdfs
+
+
+def _from_cache(cache: PdfCache, docx: bytes, export: str, target: Path) -> bool:
+    """Write the cached PDF of these DOCX bytes as `target`; False when there is none (or a bad one)."""
+    data = cache.get(docx, export)
+    if data is None:
+        return False
+    cache.copy_to(data, target)
+    return True
 
 
 def _clear_stale_profiles() -> None:
@@ -165,6 +183,7 @@ class Converter:
             raise RunError(MISSING)
         self.soffice = soffice
         self.timeout = timeout
+        self.cache = default_cache(soffice)
         self._count = workers
         self._jobs: list[_Job] = []
         self._stems: dict[tuple[Path, str], Path] = {}
@@ -206,7 +225,16 @@ class Converter:
                 if key in self._stems:
                     raise DocumentError(f"même nom de PDF que {self._stems[key]}", path)
                 self._stems[key] = path
-                job = _Job(path, out_dir, pdf_a, Future())
+                cache = self.cache
+                docx = path.read_bytes() if cache is not None else None
+                target = out_dir / f"{path.stem}.pdf"
+                if (cache is not None and docx is not None
+                        and _from_cache(cache, docx, _target(pdf_a), target)):
+                    done: Future = Future()
+                    done.set_result(target)  # the same DOCX bytes: the PDF of a previous build
+                    futures.append(done)
+                    continue
+                job = _Job(path, out_dir, pdf_a, Future(), docx)
                 self._jobs.append(job)
                 futures.append(job.future)
             self._submitted += futures
@@ -290,6 +318,8 @@ class _Job:
     out_dir: Path
     pdf_a: bool
     future: Future
+    docx: bytes | None = None
+    """The DOCX bytes read at submission, for the cache (None: no cache)."""
 
 
 class _Worker:
@@ -370,6 +400,8 @@ class _Worker:
         for job in batch:
             pdf = job.out_dir / f"{job.path.stem}.pdf"
             if pdf.is_file():
+                if self.owner.cache is not None and job.docx is not None:
+                    self.owner.cache.put(job.docx, _target(job.pdf_a), pdf)
                 job.future.set_result(pdf)
             else:
                 job.future.set_exception(DocumentError(

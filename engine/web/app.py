@@ -38,7 +38,7 @@ BADGES = {
     PointKind.SIGNATORY: "signataire inconnu", PointKind.IDENTITY: "identité incomplète",
     PointKind.ARTICLE: "article à choisir", PointKind.DELIBERATION: "délibération inconnue",
     PointKind.RECONSTRUCTION: "reconstitution à confirmer", PointKind.TERRITORY: "hors territoire",
-    PointKind.PUBLISHED: "écart à l'annexe imprimée",
+    PointKind.PUBLISHED: "écart à l'annexe imprimée", PointKind.STAFFING: "ETP non renseigné",
 }
 
 

@@ -28,6 +28,7 @@ ASLL_FAULTS = ("cet_late", "cet_missing", "cet_unsigned", "cet_modified", "cet_f
                "overlap", "doors_late", "doors_missing", "suspension_long", "visits_short",
                "renewal_unasked", "worker_absent", "other_support")
 ABSENCE_LIMIT = 21  # ABSENCE-TS, jours_ouvres_max
+PROMPT_WORKING_DAYS = 5  # ASLL-INDISPO-SLISL: « sans tarder », pas-de-calais.yaml sans_tarder.delai
 
 
 def asll(plan: Plan, association: str, fault: str | None = None) -> None:
@@ -217,11 +218,17 @@ def _suspension(plan: Plan, association: str, mesure_id: str, start: date, end: 
     suspended = day_between(plan, start + timedelta(days=15), start + timedelta(days=60))
     plan.event(mesure_id, "suspension", suspended, f"hospitalisation de {plan.household()}")
     limit = add_months(suspended, 3)
-    if fault == "suspension_long":
+    told = add_working_days(suspended, PROMPT_WORKING_DAYS, plan.holidays)
+    if fault == "suspension_long":  # nor was the SLISL told (ASLL-INDISPO-SLISL)
         if limit < plan.as_of and end > limit:
             plan.expect("ASLL-INDISPO", association, "sans reprise", mesure_id=mesure_id, due=limit,
                         days_late=(plan.as_of - limit).days)
+        if told < plan.as_of:
+            plan.expect("ASLL-INDISPO-SLISL", association, "SLISL non prévenu", mesure_id=mesure_id,
+                        due=told, days_late=(plan.as_of - told).days)
         return
+    plan.event(mesure_id, "notification_slisl", add_working_days(suspended, 2, plan.holidays),
+               "SLISL prévenu de l'indisponibilité")
     back = suspended + timedelta(days=plan.rng.randint(20, 70))
     plan.event(mesure_id, "reprise", back, "retour au domicile")
 

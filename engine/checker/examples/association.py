@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from engine.calendar import add_months, days_in_month, end_of_month, extend_to_working_day, months_between
-from engine.checker.examples.plan import Piece, Plan, place
+from engine.checker.examples.plan import Piece, Plan, add_row, place
 
 CHECKED_FROM = date(2025, 7, 1)  # conventions/regles/pas-de-calais.yaml, controle_depuis
 
@@ -36,6 +36,10 @@ def occupancy_tables(plan: Plan, association: str, faults: tuple[str, ...] = ())
         if index == 2 and "missing" in faults:
             piece.missing = True
         place(plan, piece)
+        if index == 1 and "late" in faults:  # FAL-VACANCE-JUSTIFICATIF: proofs sent with the table, late
+            place(plan, Piece("FAL-VACANCE-JUSTIFICATIF", "justificatif_vacance", association, due,
+                              period=f"{year:04d}-{month:02d}", late=4,
+                              title="Justificatifs de vacance technique"))
 
 
 def activity_grids(plan: Plan, association: str, fault: str | None = None) -> None:
@@ -73,3 +77,28 @@ def gla_occupancy(plan: Plan, association: str, vacancy: bool = False) -> None:
                                    "mois": f"{year:04d}-{month:02d}", "jours_occupes": days})
     if vacancy:
         plan.expect("GLA-VACANCE", association, "vacant 3 mois de suite", due=date(2026, 2, 1))
+
+
+def gla_register(plan: Plan, association: str) -> None:
+    """Three GLA housings of `association` in mesures.csv (mesure_id: the housing, date_debut: the
+    start of management) with their events: one kept; one visited after the month of its
+    rehousing (GLA-VISITE-RELOGEMENT); one captured, let only after 2 months (GLA-CAPTATION,
+    warning) and never technically visited (GLA-VISITE-TECHNIQUE, due 12 months after its start)."""
+    start = date(2025, 7, 1)
+    kept, late, captured = (add_row(plan, association, "GLA", date_debut=start) for _ in range(3))
+    for mesure_id, kind, day in (
+            (kept, "captation", start), (kept, "relogement", date(2025, 8, 11)),
+            (kept, "visite", date(2025, 8, 20)), (kept, "visite_technique", date(2026, 3, 10)),
+            (late, "relogement", date(2026, 2, 9)), (late, "visite", date(2026, 3, 5)),
+            (late, "visite_technique", date(2026, 1, 15)),
+            (captured, "captation", start), (captured, "relogement", date(2025, 10, 6)),
+            (captured, "visite", date(2025, 10, 7))):
+        plan.event(mesure_id, kind, day, "")
+    plan.expect("GLA-VISITE-RELOGEMENT", association, "visite faite le 2026-03-05, dû le 2026-02-28",
+                mesure_id=late, due=date(2026, 2, 28), received=date(2026, 3, 5), days_late=5)
+    plan.expect("GLA-CAPTATION", association, "locataire entré le 2025-10-06, dû le 2025-09-01",
+                mesure_id=captured, due=date(2025, 9, 1), received=date(2025, 10, 6), days_late=35,
+                severity="warning")
+    plan.expect("GLA-VISITE-TECHNIQUE", association, "aucun événement visite_technique",
+                mesure_id=captured, due=date(2026, 7, 1))
+

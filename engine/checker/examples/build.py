@@ -65,6 +65,7 @@ def generate(out: Path, scale: str | Fraction = "small", as_of: date = date(2026
     over_cap(plan, CAP_ASSOCIATION)
     _routine_visits(plan)
     _association_documents(plan, (*names, CAP_ASSOCIATION))
+    association.gla_register(plan, OUTSIDE)  # IS62's convention runs GLA
     kit = make_kit({"menage": plan.household(), **SIGNER_NAMES})
     folder = Path(out)
     write(plan, kit, folder, {"echelle": str(scale), "graine": seed})
@@ -80,9 +81,17 @@ def _held() -> dict[str, frozenset[Measure]]:
     return held_measures(load_conventions(DEFAULT_CONVENTIONS).conventions)
 
 
-def _holders(names: tuple[str, ...], kind: str, held: dict[str, frozenset[Measure]]) -> tuple[str, ...]:
-    """The associations among `names` whose convention holds `kind`: measures go only to them."""
-    holders = tuple(n for n in names if Measure(kind) in held.get(n, frozenset()))
+ALSO_NEEDS = {"AML": ("ASLL",), "fal_household": ("ASLL",)}
+"""An AML may relay to an ASLL of its association, the FAL household fault adds an ASLL: their
+owners must hold that dispositif too."""
+
+
+def _holders(names: tuple[str, ...], kind: str, held: dict[str, frozenset[Measure]],
+             fault: str | None = None) -> tuple[str, ...]:
+    """The associations among `names` whose convention holds `kind` (and what its measure makes)."""
+    also = (*ALSO_NEEDS.get(kind, ()), *ALSO_NEEDS.get(fault or "", ()))
+    needs = {Measure(kind), *(Measure(k) for k in also)}
+    holders = tuple(n for n in names if needs <= held.get(n, frozenset()))
     if not holders:
         raise ValueError(f"aucune association de l'exemple ne porte le dispositif {kind}")
     return holders
@@ -96,10 +105,12 @@ def _measures(plan: Plan, names: tuple[str, ...], counts: dict[str, int], small:
     for kind, (make, faults) in makers.items():
         holders = _holders(names, kind, held)
         for index, fault in enumerate(faults):
-            make(plan, holders[index % len(holders)], fault)
+            owners = _holders(names, kind, held, fault)
+            make(plan, owners[index % len(owners)], fault)
         for index in range(counts[kind]):
             chosen = plan.rng.choice(faults) if not small and plan.rng.random() < FAULT_RATE else None
-            make(plan, _owner(plan, holders, kind, index), chosen)
+            owners = _holders(names, kind, held, chosen) if chosen else holders
+            make(plan, _owner(plan, owners, kind, index), chosen)
     holders = _holders(names, "DSF", held)
     for index in range(2 if small else counts["DSF"] // 10):
         dsf(plan, holders[index % len(holders)], closed_door=True)
