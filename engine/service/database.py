@@ -123,7 +123,7 @@ def migrate(url: str) -> Migration:
         raise _not_at_head(url, before, head)
     if before == head:
         return Migration(before, head, None)
-    copy = _copy_aside(url, before)
+    copy = _copy_aside(url, before) if before is not None or _has_tables(engine) else None
     upgrade(engine, head)
     engine.dispose()
     return Migration(before, head, copy)
