@@ -59,7 +59,9 @@ def password_problem(password: str, login: str) -> str | None:
     if len(password) < MIN_LENGTH:
         return (f"mot de passe trop court ({len(password)} caractères) : il en faut au moins {MIN_LENGTH}, "
                 "par exemple une phrase de plusieurs mots")
-    if password.lower() in _common_passwords() or password.lower() == login.lower():
+    if login.lower() in password.lower():
+        return "mot de passe refusé : il contient l'identifiant du compte"
+    if password.lower() in _common_passwords():
         return "mot de passe trop courant (il figure dans la liste des mots de passe les plus utilisés) : " \
                "choisissez-en un autre, par exemple une phrase de plusieurs mots"
     return None

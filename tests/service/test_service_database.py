@@ -10,7 +10,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from engine import PROJECT_ROOT
-from engine.service.database import connect, current_revision, database_url, head_revision, open_database, upgrade
+from engine.service.database import (
+    connect,
+    current_revision,
+    database_url,
+    head_revision,
+    open_database,
+    upgrade,
+)
 from engine.service.models import Base
 
 OLDER = "0001"
@@ -75,13 +82,14 @@ def test_migrer_brings_an_older_database_to_head_and_keeps_its_rows(database_url
             assert old.execute("SELECT identifiant FROM utilisateurs").fetchall() == [("ancien",)]
 
 
-def test_migrer_twice_keeps_both_copies(database_url, fsl, tmp_path):
+def test_migrer_at_head_does_nothing_and_copies_nothing(database_url, fsl):
     source = _sqlite_file(database_url)
     _older_database_with_a_user(database_url)
     assert fsl("base", "migrer").code == 0
     assert fsl("base", "migrer").out.endswith(f"déjà à la révision {head_revision()}, rien à faire.\n")
     if source:
-        assert sorted(p.name for p in source.parent.iterdir()) == ["fsl.sqlite3", "fsl.sqlite3.avant-migration-0001"]
+        names = sorted(p.name for p in source.parent.iterdir())
+        assert names == ["fsl.sqlite3", "fsl.sqlite3.avant-migration-0001"]
 
 
 def test_migrer_an_empty_database_creates_it_at_head(database_url, fsl):
