@@ -125,12 +125,21 @@ class Result:
     err: str
 
 
+class _Input(io.StringIO):
+    def __init__(self, text: str, terminal: bool) -> None:
+        super().__init__(text)
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
 @pytest.fixture
 def fsl(capsys, monkeypatch):
-    """Run `fsl ARGS…` in this process with `stdin` as its standard input; returns code, out, err."""
-    def run(*args: str, stdin: str = "") -> Result:
+    """Run `fsl ARGS…` in this process with `stdin` as its standard input (a terminal when `terminal`)."""
+    def run(*args: str, stdin: str = "", terminal: bool = False) -> Result:
         capsys.readouterr()
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        monkeypatch.setattr("sys.stdin", _Input(stdin, terminal))
         code = main(list(args))
         captured = capsys.readouterr()
         return Result(code, captured.out, captured.err)
