@@ -69,14 +69,22 @@ def connect(url: str) -> Engine:
                             f"({exc}) : attendu sqlite:///… ou postgresql+psycopg://…") from None
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
     return engine
 
 
 def _sqlite_pragmas(dbapi_connection, record) -> None:
+    dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    """Take the write lock at BEGIN: two writers wait for each other (busy_timeout) instead of one
+    failing when it upgrades a read lock (SQLAlchemy's pysqlite recipe)."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def open_database(url: str) -> sessionmaker[Session]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from engine.service.models import JournalRow
@@ -56,6 +56,8 @@ def fingerprint(row: JournalRow) -> str:
 def append(session: Session, *, at: datetime, user: str, action: str, target: str,
            detail: Mapping[str, object]) -> JournalRow:
     """Add one row after the last one, in the caller's transaction: the action and its row commit together."""
+    if session.get_bind().dialect.name == "postgresql":  # one appender at a time reads the last row
+        session.execute(text("LOCK TABLE journal IN SHARE ROW EXCLUSIVE MODE"))
     last = session.scalars(select(JournalRow).order_by(JournalRow.id.desc()).limit(1)).first()
     row = JournalRow(
         id=(last.id + 1) if last else 1,

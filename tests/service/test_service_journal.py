@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime
 
 import pytest
@@ -110,3 +111,27 @@ def test_an_empty_journal(database_url, fsl):
     assert fsl("journal", "verifier").out == "Journal intact : 0 ligne(s), chaîne d'empreintes vérifiée.\n"
     result = fsl("journal", "--depuis", "8 décembre")
     assert result.code == 2 and "date « 8 décembre » invalide : attendu AAAA-MM-JJ" in result.err
+
+
+def test_writers_appending_at_once_keep_one_intact_chain(database_url):
+    sessions = open_database(database_url)
+    failures = []
+
+    def write(name: str) -> None:
+        try:
+            for number in range(8):
+                with sessions.begin() as session:
+                    journal.append(session, at=AT, user=name, action="essai", target=str(number), detail={})
+        except Exception as exc:  # noqa: BLE001 - collected and shown by the assertion below
+            failures.append(repr(exc))
+
+    threads = [threading.Thread(target=write, args=(f"console:{n}",)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    with sessions.begin() as session:
+        rows = journal.rows(session)
+        assert failures == []
+        assert len(rows) == 24 and verify(rows) is None
+    sessions.kw["bind"].dispose()
