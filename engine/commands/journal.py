@@ -1,14 +1,18 @@
-"""`fsl journal [--depuis DATE] [--json]` lists the audit journal; `fsl journal verifier` checks its chain."""
+"""`fsl journal [--depuis DATE] [--json]` lists the journal; `verifier` checks it; `sceller` seals it."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from datetime import date
 
-from engine.commands.service_options import sessions
+from engine.commands.service_options import console_actor, sessions
 from engine.errors import FslError
 from engine.service import journal
+
+TSA_VARIABLE = "FSL_HORODATAGE_URL"
 
 
 def register(sub) -> None:
@@ -18,8 +22,13 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true", help="en JSON, une liste de lignes")
     parser.set_defaults(func=run_lister)
     actions = parser.add_subparsers(dest="journal_action", metavar="ACTION")
-    actions.add_parser("verifier", help="recalculer la chaîne d'empreintes et nommer la première ligne "
-                                        "altérée").set_defaults(func=run_verifier)
+    actions.add_parser("verifier", help="recalculer la chaîne d'empreintes, vérifier les sceaux et nommer "
+                                        "la première ligne altérée").set_defaults(func=run_verifier)
+    sceller = actions.add_parser("sceller", help="sceller la dernière empreinte par un jeton d'horodatage "
+                                                 "RFC 3161")
+    sceller.add_argument("--horodatage", metavar="URL_TSA",
+                         help=f"adresse de l'autorité d'horodatage (défaut : ${TSA_VARIABLE})")
+    sceller.set_defaults(func=run_sceller)
 
 
 def _day(text: str) -> str:
@@ -57,6 +66,8 @@ def _detail(text: str) -> object:
 
 
 def run_verifier(args: argparse.Namespace) -> int:
+    from engine.service import sealing
+
     with sessions().begin() as session:
         rows = journal.rows(session)
         broken = journal.verify(rows)
@@ -64,9 +75,38 @@ def run_verifier(args: argparse.Namespace) -> int:
             r = broken.row
             raise FslError(f"journal : ligne {r.id} ({r.horodatage}, {r.action}, {r.objet}) : "
                            f"{broken.reason}. Les lignes 1 à {r.id - 1} sont intactes.")
+        problems = list(sealing.check(session))
+        for problem in problems:
+            print(f"journal : sceau {problem.seal.id} (ligne {problem.seal.journal_id}, "
+                  f"{problem.seal.heure}) : {problem.reason}.", file=sys.stderr)
+        if problems:
+            raise FslError(f"{len(problems)} sceau(x) sur {len(sealing.seals(session))} ne tiennent pas : "
+                           "le journal a été réécrit après son scellement.")
+        count = len(sealing.seals(session))
     print(f"Journal intact : {len(rows)} ligne(s), chaîne d'empreintes vérifiée"
-          + (f" jusqu'à {rows[-1].empreinte[:16]}…." if rows else "."))
+          + (f" jusqu'à {rows[-1].empreinte[:16]}…" if rows else "")
+          + (f", {count} sceau(x) vérifié(s)." if count else "."))
     return 0
+
+
+def run_sceller(args: argparse.Namespace) -> int:
+    from engine.service import sealing
+
+    url = args.horodatage or os.environ.get(TSA_VARIABLE)
+    if not url:
+        raise FslError(f"aucune autorité d'horodatage : donnez --horodatage URL_TSA ou ${TSA_VARIABLE}, "
+                       "par exemple --horodatage https://freetsa.org/tsr")
+    with sessions().begin() as session:
+        stamp = sealing.seal(session, console_actor(), timestamper(url), url)
+    print(f"Ligne {stamp.journal_id} scellée par {url} à {stamp.heure} (empreinte {stamp.empreinte[:16]}…).")
+    return 0
+
+
+def timestamper(url: str):
+    """The RFC 3161 client of pyHanko for `url` (tests replace it with its in-process authority)."""
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=30)
 
 
 

@@ -1,11 +1,11 @@
-"""The service's tables, as SQLAlchemy 2 models: the accounts and the audit journal.
+"""The service's tables, as SQLAlchemy 2 models: the accounts, the audit journal and its seals.
 
 The migrations in `migrations/versions/` create the same tables; `tests/service` checks they agree.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -44,3 +44,19 @@ class JournalRow(Base):
     empreinte_precedente: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     """Unique: two writers appending at once cannot fork the chain, the second one fails."""
     empreinte: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class Seal(Base):
+    """An RFC 3161 timestamp token over the `empreinte` of one journal row (`fsl journal sceller`)."""
+
+    __tablename__ = "sceaux"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    journal_id: Mapped[int] = mapped_column(Integer, ForeignKey("journal.id"), nullable=False)
+    empreinte: Mapped[str] = mapped_column(String(64), nullable=False)
+    autorite: Mapped[str] = mapped_column(String(300), nullable=False)
+    """The authority's address (the TSA URL)."""
+    heure: Mapped[str] = mapped_column(String(32), nullable=False)
+    """The token's genTime, UTC, as `journal.timestamp` writes it."""
+    jeton: Mapped[str] = mapped_column(Text, nullable=False)
+    """The token (a CMS ContentInfo), DER in base64."""
