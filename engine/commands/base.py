@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 
-from engine.service.database import connect, current_revision, database_url, head_revision, migrate, shown_url
-
 
 def register(sub) -> None:
     parser = sub.add_parser("base", help="base de données du service (comptes, journal) : migrer, état")
@@ -19,6 +17,8 @@ def register(sub) -> None:
 
 
 def run_migrer(args: argparse.Namespace) -> int:
+    from engine.service.database import database_url, migrate, shown_url
+
     url = database_url(os.environ)
     done = migrate(url)
     if done.before == done.after:
@@ -33,6 +33,8 @@ def run_migrer(args: argparse.Namespace) -> int:
 
 
 def run_etat(args: argparse.Namespace) -> int:
+    from engine.service.database import connect, current_revision, database_url, head_revision, shown_url
+
     url = database_url(os.environ)
     engine = connect(url)
     current = current_revision(engine)

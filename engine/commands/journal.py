@@ -10,7 +10,6 @@ from datetime import date
 
 from engine.commands.service_options import console_actor, sessions
 from engine.errors import FslError
-from engine.service import journal
 
 TSA_VARIABLE = "FSL_HORODATAGE_URL"
 
@@ -40,6 +39,8 @@ def _day(text: str) -> str:
 
 
 def run_lister(args: argparse.Namespace) -> int:
+    from engine.service import journal
+
     with sessions().begin() as session:
         rows = journal.rows(session, since=args.depuis)
         if args.json:
@@ -66,7 +67,7 @@ def _detail(text: str) -> object:
 
 
 def run_verifier(args: argparse.Namespace) -> int:
-    from engine.service import sealing
+    from engine.service import journal, sealing
 
     with sessions().begin() as session:
         rows = journal.rows(session)

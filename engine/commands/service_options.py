@@ -5,15 +5,18 @@ from __future__ import annotations
 import getpass
 import os
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session, sessionmaker
+if TYPE_CHECKING:  # SQLAlchemy and Alembic are imported by the service's commands only, when they run
+    from sqlalchemy.orm import Session, sessionmaker
 
-from engine.service.accounts import Actor
-from engine.service.database import database_url, open_database
+    from engine.service.accounts import Actor
 
 
 def sessions() -> sessionmaker[Session]:
     """Sessions on the database of `FSL_DATABASE_URL` (default var/fsl.sqlite3), at head or refused."""
+    from engine.service.database import database_url, open_database
+
     return open_database(database_url(os.environ))
 
 
@@ -23,4 +26,6 @@ def console_actor() -> Actor:
         name = getpass.getuser()
     except (KeyError, OSError):
         name = "inconnu"
+    from engine.service.accounts import Actor
+
     return Actor(f"console:{name}", datetime.now(UTC))

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from engine.commands.options import DEFAULT_CONVENTIONS
 from engine.commands.service_options import console_actor, sessions
-from engine.service import accounts
-from engine.service.accounts import AccountError, Role
+from engine.service.roles import Role
 
 ROLES = [role.value for role in Role]
 
@@ -45,6 +44,8 @@ def _add_password_input(parser: argparse.ArgumentParser) -> None:
 
 
 def run_ajouter(args: argparse.Namespace) -> int:
+    from engine.service import accounts
+
     role = Role(args.role)
     known = _association_slugs(args.conventions) if args.association else ()
     password = _read_password(args.login, args.mot_de_passe_stdin)
@@ -58,6 +59,8 @@ def run_ajouter(args: argparse.Namespace) -> int:
 
 
 def run_lister(args: argparse.Namespace) -> int:
+    from engine.service import accounts
+
     with sessions().begin() as session:
         users = accounts.listed(session)
         if not users:
@@ -74,6 +77,8 @@ def run_lister(args: argparse.Namespace) -> int:
 
 
 def run_desactiver(args: argparse.Namespace) -> int:
+    from engine.service import accounts
+
     with sessions().begin() as session:
         accounts.deactivate(session, console_actor(), args.login)
     print(f"Compte {args.login} désactivé.")
@@ -81,6 +86,8 @@ def run_desactiver(args: argparse.Namespace) -> int:
 
 
 def run_mot_de_passe(args: argparse.Namespace) -> int:
+    from engine.service import accounts
+
     password = _read_password(args.login, args.mot_de_passe_stdin)
     with sessions().begin() as session:
         accounts.set_password(session, console_actor(), args.login, password)
@@ -89,6 +96,8 @@ def run_mot_de_passe(args: argparse.Namespace) -> int:
 
 
 def _read_password(login: str, from_stdin: bool) -> str:
+    from engine.service.accounts import AccountError
+
     if from_stdin:
         line = sys.stdin.readline()
         if not line.strip():

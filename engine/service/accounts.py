@@ -10,7 +10,6 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
 from functools import cache
 from pathlib import Path
 
@@ -23,17 +22,11 @@ from engine.errors import FslError
 from engine.service import journal
 from engine.service.journal import timestamp
 from engine.service.models import User
+from engine.service.roles import Role
 
 MIN_LENGTH = 12
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "mots_de_passe_courants.txt"
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-
-
-class Role(Enum):
-    AGENT = "agent"
-    RESPONSABLE = "responsable"
-    LECTURE = "lecture"
-    ASSOCIATION = "association"
 
 
 class AccountError(FslError):

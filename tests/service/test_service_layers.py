@@ -37,3 +37,15 @@ def test_the_service_imports_no_product_nor_face():
         if name.startswith("engine") and not name.startswith("engine.service")
     }
     assert found <= allowed, found - allowed
+
+
+def test_other_commands_do_not_pay_for_the_database():
+    """`fsl build` and the others start without importing SQLAlchemy, Alembic, argon2 or the sealing."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, engine.cli; print(sorted(m for m in ('sqlalchemy', 'alembic', 'argon2', "
+             "'engine.service.database', 'engine.service.sealing') if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                           cwd=PROJECT_ROOT, timeout=60).stdout
+    assert shown == "[]\n"
