@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from datetime import date
+from pathlib import Path
 
 from engine.commands.service_options import console_actor, sessions
 from engine.errors import FslError
@@ -21,8 +22,12 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true", help="en JSON, une liste de lignes")
     parser.set_defaults(func=run_lister)
     actions = parser.add_subparsers(dest="journal_action", metavar="ACTION")
-    actions.add_parser("verifier", help="recalculer la chaîne d'empreintes, vérifier les sceaux et nommer "
-                                        "la première ligne altérée").set_defaults(func=run_verifier)
+    verifier = actions.add_parser("verifier", help="recalculer la chaîne d'empreintes, vérifier les sceaux "
+                                                   "et nommer la première ligne altérée")
+    verifier.add_argument("--confiance", type=Path, action="append", default=[], metavar="CERT.pem",
+                          help="certificat racine d'une autorité d'horodatage reconnue ; répétable "
+                               "(sans lui, les sceaux sont vérifiés sans juger l'autorité)")
+    verifier.set_defaults(func=run_verifier)
     sceller = actions.add_parser("sceller", help="sceller la dernière empreinte par un jeton d'horodatage "
                                                  "RFC 3161")
     sceller.add_argument("--horodatage", metavar="URL_TSA",
@@ -76,7 +81,8 @@ def run_verifier(args: argparse.Namespace) -> int:
             r = broken.row
             raise FslError(f"journal : ligne {r.id} ({r.horodatage}, {r.action}, {r.objet}) : "
                            f"{broken.reason}. Les lignes 1 à {r.id - 1} sont intactes.")
-        problems = list(sealing.check(session))
+        roots = [cert for path in args.confiance for cert in sealing.load_roots(path)]
+        problems = list(sealing.check(session, roots))
         for problem in problems:
             print(f"journal : sceau {problem.seal.id} (ligne {problem.seal.journal_id}, "
                   f"{problem.seal.heure}) : {problem.reason}.", file=sys.stderr)

@@ -11,11 +11,12 @@ import asyncio
 import base64
 import binascii
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from asn1crypto import cms
+from asn1crypto import cms, x509
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation.errors import SignatureValidationError
@@ -24,7 +25,7 @@ from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import FslError, RunError
+from engine.errors import DocumentError, FslError, RunError
 from engine.service import journal
 from engine.service.accounts import Actor
 from engine.service.models import JournalRow, Seal
@@ -63,24 +64,25 @@ def seals(session: Session) -> list[Seal]:
     return list(session.scalars(select(Seal).order_by(Seal.id)))
 
 
-def check(session: Session) -> Iterator[SealProblem]:
-    """Each seal whose token is altered, badly signed, or whose row no longer has the sealed `empreinte`."""
+def check(session: Session, trusted: Sequence[x509.Certificate] = ()) -> Iterator[SealProblem]:
+    """Each seal whose token is altered, badly signed, or whose row no longer has the sealed `empreinte`;
+    with `trusted` roots, also each whose authority does not chain to one of them."""
     for stamp in seals(session):
         row = session.get(JournalRow, stamp.journal_id)
         if row is None or row.empreinte != stamp.empreinte:
             yield SealProblem(stamp, f"la ligne {stamp.journal_id} n'a plus l'empreinte scellée")
             continue
-        problem = _token_problem(stamp)
+        problem = _token_problem(stamp, trusted)
         if problem:
             yield SealProblem(stamp, problem)
 
 
-def _token_problem(stamp: Seal) -> str | None:
+def _token_problem(stamp: Seal, trusted: Sequence[x509.Certificate]) -> str | None:
     try:
         token = cms.ContentInfo.load(base64.b64decode(stamp.jeton, validate=True))
         expected = bytes.fromhex(stamp.empreinte)
         with _quiet_pyhanko():
-            context = ValidationContext(trust_roots=[])  # integrity only: the authority's trust is not judged
+            context = ValidationContext(trust_roots=list(trusted))  # none: integrity only
             status = asyncio.run(validate_tst_signed_data(token["content"], context, lambda _algo: expected))
     except (ValueError, binascii.Error, TypeError, KeyError, SignatureValidationError):
         return "le jeton d'horodatage est illisible"
@@ -90,7 +92,26 @@ def _token_problem(stamp: Seal) -> str | None:
         return "la signature de l'autorité sur le jeton est invalide"
     if journal.timestamp(status["timestamp"]) != stamp.heure:
         return f"l'heure du jeton n'est pas {stamp.heure}"
+    if trusted and (status.get("trust_problem_indic") is not None or status.get("validation_path") is None):
+        return "l'autorité qui a signé le jeton n'est reconnue par aucun certificat de --confiance"
     return None
+
+
+def load_roots(path: Path) -> list[x509.Certificate]:
+    """The certificates of a PEM (or DER) file, for `check(trusted=…)`."""
+    from cryptography import x509 as cx509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocumentError(f"certificat illisible ({exc.strerror or exc})", path) from None
+    try:
+        found = cx509.load_pem_x509_certificates(data) if b"-----BEGIN" in data else \
+            [cx509.load_der_x509_certificate(data)]
+    except ValueError:
+        raise DocumentError("certificat illisible : attendu un fichier PEM ou DER", path) from None
+    return [x509.Certificate.load(cert.public_bytes(Encoding.DER)) for cert in found]
 
 
 @contextmanager

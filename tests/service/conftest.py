@@ -150,6 +150,17 @@ def fsl(capsys, monkeypatch):
 @pytest.fixture(scope="session")
 def test_authority():
     """pyHanko's in-process RFC 3161 authority, with a self-signed RSA certificate made for the session."""
+    return make_authority("Autorité d'horodatage de test")
+
+
+@pytest.fixture(scope="session")
+def other_authority():
+    """A second authority, that `--confiance` with the first one's certificate must not accept."""
+    return make_authority("Une autre autorité")
+
+
+def make_authority(common_name: str):
+    """A `DummyTimeStamper` (pyHanko) whose self-signed certificate names `common_name`."""
     from datetime import UTC, datetime, timedelta
 
     from asn1crypto import keys, x509
@@ -160,7 +171,7 @@ def test_authority():
     from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, "Autorité d'horodatage de test")])
+    name = cx509.Name([cx509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     start = datetime(2026, 1, 1, tzinfo=UTC)
     cert = (cx509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
             .serial_number(1).not_valid_before(start).not_valid_after(start + timedelta(days=3650))

@@ -106,3 +106,26 @@ def test_an_unreachable_authority_seals_nothing(database_url, fsl):
     assert result.code == 3
     assert result.err.startswith("autorité d'horodatage http://127.0.0.1:1/tsr : pas de jeton obtenu")
     assert len(__import__("json").loads(fsl("journal", "--json").out)) == 2
+
+
+def _pem(tmp_path, name: str, stamper) -> str:
+    from asn1crypto import pem
+
+    path = tmp_path / name
+    path.write_bytes(pem.armor("CERTIFICATE", stamper.tsa_cert.dump()))
+    return str(path)
+
+
+def test_confiance_judges_the_authority_of_each_seal(database_url, fsl, with_authority, test_authority,
+                                                      other_authority, tmp_path):
+    _two_users(fsl)
+    assert fsl("journal", "sceller", "--horodatage", TSA).code == 0
+    ours = _pem(tmp_path, "tsa.pem", test_authority)
+    other = _pem(tmp_path, "autre.pem", other_authority)
+    trusted = fsl("journal", "verifier", "--confiance", ours)
+    assert trusted.code == 0, trusted.err
+    refused = fsl("journal", "verifier", "--confiance", other)
+    assert refused.code == 1
+    assert "l'autorité qui a signé le jeton n'est reconnue par aucun certificat de --confiance" in refused.err
+    missing = fsl("journal", "verifier", "--confiance", str(tmp_path / "absent.pem"))
+    assert missing.code == 1 and "absent.pem: certificat illisible" in missing.err
