@@ -94,6 +94,9 @@ def open_database(url: str) -> sessionmaker[Session]:
     current = current_revision(engine)
     if current is None and not _has_tables(engine):
         upgrade(engine, head)
+    elif current is None:
+        engine.dispose()
+        raise _foreign(url)
     elif current != head:
         engine.dispose()
         raise _not_at_head(url, current, head)
@@ -107,6 +110,11 @@ def _not_at_head(url: str, current: str | None, head: str) -> DatabaseError:
                              f"(révision attendue {head}) : mettez le logiciel à jour.")
     return DatabaseError(f"{where} : la base est à la révision {current or 'aucune'}, en retard sur "
                          f"le code (révision {head}) : lancez « fsl base migrer » pour la mettre à jour.")
+
+
+def _foreign(url: str) -> DatabaseError:
+    return DatabaseError(f"{shown_url(url)} : cette base contient des tables mais aucune révision de fsl "
+                         "(celles d'une autre application ?) : attendu une base vide ou créée par fsl.")
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -131,7 +139,9 @@ def migrate(url: str) -> Migration:
         raise _not_at_head(url, before, head)
     if before == head:
         return Migration(before, head, None)
-    copy = _copy_aside(url, before) if before is not None or _has_tables(engine) else None
+    if before is None and _has_tables(engine):
+        raise _foreign(url)
+    copy = _copy_aside(url, before) if before is not None else None
     upgrade(engine, head)
     engine.dispose()
     return Migration(before, head, copy)

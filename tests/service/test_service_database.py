@@ -80,6 +80,8 @@ def test_migrer_brings_an_older_database_to_head_and_keeps_its_rows(database_url
         with sqlite3.connect(copy) as old:
             assert old.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
             assert old.execute("SELECT identifiant FROM utilisateurs").fetchall() == [("ancien",)]
+    else:
+        assert "PostgreSQL : aucune copie faite par fsl (sauvegardez avec pg_dump" in result.out
 
 
 def test_migrer_at_head_does_nothing_and_copies_nothing(database_url, fsl):
@@ -109,6 +111,20 @@ def test_a_database_at_an_unknown_revision_is_refused(database_url, fsl):
         result = fsl(*command)
         assert result.code == 1
         assert "la base est à la révision 9999, inconnue de ce code" in result.err
+
+
+def test_a_database_of_another_application_is_left_alone(database_url, fsl):
+    engine = connect(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE clients (id INTEGER PRIMARY KEY)"))
+    engine.dispose()
+    for command in (("utilisateurs", "lister"), ("base", "migrer")):
+        result = fsl(*command)
+        assert result.code == 1
+        assert "cette base contient des tables mais aucune révision de fsl" in result.err
+    engine = connect(database_url)
+    assert set(inspect(engine).get_table_names()) == {"clients"}
+    engine.dispose()
 
 
 def test_an_address_that_is_not_one_is_refused_in_french(monkeypatch, fsl):
