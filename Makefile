@@ -9,7 +9,7 @@ DEVSTAMP := $(VENV)/.installed-dev
 # the national validator, without the Flask 2 pins of its web interface (see pyproject.toml)
 VALIDATA := validata-table==0.12.5
 
-.PHONY: run test serve install install-dev libreoffice chromium lint clean goldens
+.PHONY: run test serve install install-dev libreoffice chromium postgresql lint clean goldens
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,10 +48,20 @@ chromium:
 	      echo "Chromium n'a pas pu être installé : les tests du navigateur seront sautés."; \
 	    else echo "Chromium absent : « apt-get install chromium chromium-driver » pour les tests du navigateur."; fi; }
 
+# PostgreSQL (initdb, pg_ctl) pour les tests de la base du service (tests/service) : même règle ;
+# les fixtures y démarrent un cluster jetable sous un compte non root, SQLite sinon seulement.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || \
+	  { if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	        postgresql >/dev/null) || \
+	      echo "PostgreSQL n'a pas pu être installé : les tests de la base le sauteront (SQLite seul)."; \
+	    else echo "PostgreSQL absent : « apt-get install postgresql » pour tester aussi la base sur PostgreSQL."; fi; }
+
 run: install libreoffice
 	$(BIN)/fsl build $(YEAR) --pdf
 
-test: install-dev libreoffice chromium
+test: install-dev libreoffice chromium postgresql
 	$(BIN)/ruff check engine tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q

@@ -2,11 +2,13 @@
 
 from engine.commands import (
     avenants,
+    base,
     build,
     check,
     compare,
     explain,
     grilles,
+    journal,
     pack,
     points,
     reconcile,
@@ -16,8 +18,9 @@ from engine.commands import (
     serve,
     solde,
     table,
+    utilisateurs,
     validate,
 )
 
 COMMANDS = [validate, table, build, check, avenants, pack, reconcile, points, relances]
-COMMANDS += [grilles, solde, explain, compare, scdl, serve, regles]
+COMMANDS += [grilles, solde, explain, compare, scdl, serve, regles, utilisateurs, journal, base]
