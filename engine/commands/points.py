@@ -46,8 +46,10 @@ def print_points(points: tuple[OpenPoint, ...], year: int, stream=None) -> None:
     for point in points:
         print(point, file=stream)
     if points:
-        associations = len({p.association for p in points})
-        print(f"{len(points)} point(s) à confirmer ({associations} association(s)) : les documents "
+        associations = len({p.association for p in points if p.association is not None})
+        common = sum(p.association is None for p in points)  # departement.yaml, commissions: every act
+        who = f"{associations} association(s)" + (f", {common} commun(s) à tous les actes" if common else "")
+        print(f"{len(points)} point(s) à confirmer ({who}) : les documents "
               f"{year} restent des projets.", file=stream)
     else:
         print(f"Aucun point à confirmer : les documents {year} peuvent être définitifs.", file=stream)
