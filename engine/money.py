@@ -31,6 +31,12 @@ def format_count(count: int) -> str:
     return format_decimal(count, format="#,##0", locale="fr_FR").replace("\u202f", NBSP)
 
 
+def format_percent(share: Decimal, decimals: int = 0) -> str:
+    """`0.70` → `70 %`, `0.6628` with 2 decimals → `66,28 %` (no-break spaces)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(share * 100, format=pattern, locale="fr_FR").replace("\u202f", NBSP) + f"{NBSP}%"
+
+
 def json_amount(amount: Decimal) -> str:
     """The JSON contract's decimal string: two decimals, never a float."""
     return f"{to_cent(amount):.2f}"

@@ -221,9 +221,9 @@ def _staffing(conventions: Conventions, association: Association, year: int) -> 
     points = []
     for cap in (c for c in dep.caps if c.scope is CapScope.ETP):
         for measure, columns in sorted(dep.cap_columns_by_measure(cap).items(), key=lambda i: i[0].value):
-            if measure in association.staffing or not any(allocation.total(c) for c in columns):
-                continue
             total = sum(allocation.total(c) for c in columns)
+            if measure in association.staffing or not total:
+                continue
             points.append(_point(
                 association, "etp", "etp",
                 f"ETP non renseigné : plafond de {cap.value} points par ETP non vérifié ({total} points "

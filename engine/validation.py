@@ -206,12 +206,20 @@ def _association_caps(dep: Departement, allocation, doc, where) -> Iterator[Prob
         if total > limit:
             text = (f"{total} {cap.label} en {allocation.year}, plafond {limit} {scope} "
                     f"({cap.source})")
-            if allocation.derogation:
-                reason = f"{text} : dérogation « {allocation.derogation} »"
-                yield _warning(doc, (*where, "derogation"), reason, "plafonds dépassés par dérogation")
-            else:
-                yield _error(doc, where, f"{text} ; écrivez une dérogation motivée "
-                             "(exemple : derogation: {motif: \"Accord du SPSLH du 12/03/2026\"})")
+            yield _over_cap(doc, where, allocation, text, where, "écrivez une dérogation motivée")
+
+
+DEROGATION_EXAMPLE = "(exemple : derogation: {motif: \"Accord du SPSLH du 12/03/2026\"})"
+
+
+def _over_cap(doc: YamlDocument, where: JsonPath, allocation, text: str, error_at: JsonPath,
+              fix: str) -> Problem:
+    """A cap exceeded: a warning when the allocation carries a derogation, else an error saying
+    how to correct it."""
+    if allocation.derogation:
+        return _warning(doc, (*where, "derogation"), f"{text} : dérogation « {allocation.derogation} »",
+                        "plafonds dépassés par dérogation")
+    return _error(doc, error_at, f"{text} ; {fix} {DEROGATION_EXAMPLE}")
 
 
 def _staffing_caps(dep: Departement, assoc: Association, allocation, doc, where) -> Iterator[Problem]:
@@ -227,12 +235,8 @@ def _staffing_caps(dep: Departement, assoc: Association, allocation, doc, where)
                 continue
             text = (f"{total} points {measure.value} en {allocation.year} pour {posts} ETP {measure.value} "
                     f"(etp:, {assoc.staffing_source}) : plafond {cap.value * posts} ({cap.source})")
-            if allocation.derogation:
-                reason = f"{text} : dérogation « {allocation.derogation} »"
-                yield _warning(doc, (*where, "derogation"), reason, "plafonds dépassés par dérogation")
-            else:
-                yield _error(doc, ("etp", measure.value), f"{text} ; corrigez etp: ou écrivez une dérogation "
-                             "motivée (exemple : derogation: {motif: \"Accord du SPSLH du 12/03/2026\"})")
+            yield _over_cap(doc, where, allocation, text, ("etp", measure.value),
+                            "corrigez etp: ou écrivez une dérogation motivée")
 
 
 def _departement_caps(dep: Departement, associations, doc: YamlDocument) -> Iterator[Problem]:

@@ -84,7 +84,6 @@ def load_activity(folder: Path, associations: Mapping[str, tuple[SheetSpec, ...]
     received: set[str] = set()
     scope = Scope(associations)
     errors += folder_problems(folder)
-    errors += missing_register_files(folder)
     if (folder / "mesures.csv").is_file():
         rows = read_rows(folder / "mesures.csv", MEASURES, errors, ACTIVITY_COLUMNS + HOUSEHOLD)
         measures += _measures(rows, scope)
@@ -142,7 +141,7 @@ REGISTER_FILES = ("mesures.csv", "occupation.csv")
 """The CSV register of the settlement: both or neither (grids alone are a register too)."""
 
 
-def missing_register_files(folder: Path) -> list[InputError]:
+def _missing_register_files(folder: Path, names: set[str]) -> list[InputError]:
     """A CSV register missing one of its two files: the money would be decided on nothing.
 
     A folder holding any of the CSV files (`occupation.csv`, `documents.csv`…, not `paiements.csv`,
@@ -150,12 +149,6 @@ def missing_register_files(folder: Path) -> list[InputError]:
     and then `mesures.csv` and `occupation.csv` must both be there: a file holding only its header
     line says « aucune mesure » or « aucune place occupée » on purpose; an absent one is an error,
     never read as « aucune activité » (that would compute refunds on a missing file)."""
-    import os
-
-    try:
-        names = set(os.listdir(folder))
-    except OSError:
-        return []  # folder_problems says it
     if not names & (set(KNOWN_FILES) - {PAYMENTS_FILE}):  # payments beside grids: no CSV register
         return []
     folded = {n.casefold() for n in names}
@@ -171,7 +164,8 @@ def folder_problems(folder: Path) -> list[InputError]:
     """The activity folder's own problems: a file the engine reads that is not a regular file
     inside the folder (directory, FIFO, device, link leading out), or a file whose name differs
     from an expected one only by case (`Mesures.csv`, `Grille_activite_….XLSX`): it would be
-    silently absent and the money decided without it."""
+    silently absent and the money decided without it; and a CSV register missing one of its two
+    files (one listing of the folder for all of it)."""
     import fnmatch
     import os
 
@@ -201,7 +195,7 @@ def folder_problems(folder: Path) -> list[InputError]:
             kind = ("est un dossier" if path.is_dir()
                     else "n'est pas un fichier ordinaire (tube, périphérique…)")
             problems.append(InputError(f"« {_shown(name)} » {kind} : un fichier est attendu", path))
-    return problems
+    return problems + _missing_register_files(folder, set(names))
 
 
 def _twice(path: Path, association: str, from_csv: set[str], grids: dict[str, Path],

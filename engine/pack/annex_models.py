@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engine.model import COLUMNS, Departement, Measure, Period
-from engine.money import format_eur
+from engine.money import format_eur, format_percent
 from engine.pack.commission import Commission
 from engine.render.avenant import Templates, check_quoted_values, load_templates
 from engine.render.avenant_context import (
@@ -21,7 +21,6 @@ from engine.render.avenant_context import (
     convention_fields,
     departement_fields,
     french_day,
-    percent_text,
 )
 from engine.render.docx_template import render_document
 from engine.render.jinja import document_environment
@@ -81,7 +80,7 @@ def amendment_context(dep: Departement, year: int, commission: Commission) -> di
         "modele": True,
         "annee": year,
         "subvention": {"montant": AMOUNT, "avance": AMOUNT, "estimee": False,
-                       "part_avance": percent_text(dep.advance_share)},
+                       "part_avance": format_percent(dep.advance_share)},
         "departement": departement_fields(dep),
         "convention": {**convention_fields(dep), "signee_le": unknown_day},
         "association": {"nom": ORGANISM, "designation": ORGANISM, "designation_debut": ORGANISM,

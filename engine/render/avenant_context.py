@@ -13,9 +13,9 @@ from decimal import Decimal
 from babel.dates import format_date
 
 from engine.errors import FslError, InputError
-from engine.finance import ZERO, amount, payment_split
+from engine.finance import ZERO, amount, build_table
 from engine.model import COLUMNS, Allocation, Association, Conventions, Departement, Measure, Period
-from engine.money import format_eur
+from engine.money import format_eur, format_percent
 from engine.pack.commission import Commission
 
 LOCALE = "fr_FR"
@@ -56,7 +56,7 @@ def avenant_context(conventions: Conventions, association: Association, year: in
     return {
         "modele": False,
         "annee": year,
-        "subvention": _yearly(dep, _allocation(association, year, year), dep.required_period(year)),
+        "subvention": _yearly(conventions, association, year),
         "departement": departement_fields(dep),
         "convention": _convention(dep, association),
         "association": _association(dep, association),
@@ -71,22 +71,16 @@ ESTIMATED = "XX"
 """What an estimated figure prints, as the model of annexe 2 does: never a guess as a maximum."""
 
 
-def _yearly(dep: Departement, allocation: Allocation, period: Period) -> dict:
-    """The year's maximum subsidy and its 70 % advance (the payeur's pièce justificative)."""
-    if allocation.estimated:
+def _yearly(conventions: Conventions, association: Association, year: int) -> dict:
+    """The year's maximum subsidy and its 70 % advance (the payeur's pièce justificative), as the
+    financial table prices them; « XX » when the year's allocation is estimated."""
+    dep = conventions.departement
+    block = next(b for b in build_table(conventions, year).blocks if b.association.slug == association.slug)
+    if block.estimated:
         return {"montant": f"{ESTIMATED} €", "avance": f"{ESTIMATED} €", "estimee": True,
-                "part_avance": percent_text(dep.advance_share)}
-    total = sum((amount(dep.rates[c], line.count(c), period) for line in allocation.lines
-                 for c in COLUMNS), ZERO)
-    advance, _ = payment_split(dep, total)
-    return {"montant": format_eur(total), "avance": format_eur(advance), "estimee": False,
-            "part_avance": percent_text(dep.advance_share)}
-
-
-def percent_text(share: Decimal) -> str:
-    """0.70 → « 70 % »."""
-    value = (share * 100).normalize()
-    return f"{value:f}".replace(".", ",") + "\u00a0%"
+                "part_avance": format_percent(dep.advance_share)}
+    return {"montant": format_eur(block.total), "avance": format_eur(block.advance), "estimee": False,
+            "part_avance": format_percent(dep.advance_share)}
 
 
 def _rates(dep: Departement, period: Period) -> dict:

@@ -13,7 +13,6 @@ import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date
@@ -26,7 +25,7 @@ from engine.activity import Payment
 from engine.decisions import Letter, LetterDates, LetterKind, LetterRules
 from engine.errors import TemplateError
 from engine.model import Association, Departement
-from engine.money import NBSP, format_eur
+from engine.money import NBSP, format_eur, format_percent
 from engine.render.jinja import DocumentEnvironment, MissingField, document_environment
 from engine.render.reproducible import write_normalized
 from engine.settlement import CapScope, Realised, Settlement, SettlementRules
@@ -125,10 +124,10 @@ def _figures(data: LetterData, s: Settlement) -> dict:
         "subvention": format_eur(s.subsidy), "avance": format_eur(s.advance),
         "avance_versee": format_eur(recorded) if recorded is not None else "",
         "avance_texte": advance, "mandats": _mandates(paid),
-        "part_avance": percent(dep.advance_share, 0), "part_solde": percent(dep.balance_share, 0),
+        "part_avance": format_percent(dep.advance_share), "part_solde": format_percent(dep.balance_share),
         "plafond_solde": format_eur(s.subsidy * dep.balance_share),
         "realise": format_eur(total) if computed and total is not None else "",
-        "taux": percent(rate, 2) if computed and rate is not None else "",
+        "taux": format_percent(rate, 2) if computed and rate is not None else "",
         "remboursement": format_eur(s.refund) if s.refund is not None else "",
         "solde": format_eur(balance) if computed and balance is not None else "",
         "position_solde": computed and total is not None and total >= s.advance,
@@ -159,12 +158,6 @@ def _line(r: Realised) -> dict:
             "calcul": f"{quantity} {r.unit}{rate}{per}",
             "montant": format_eur(r.amount), "maximum": format_eur(r.maximum),
             "retenu": format_eur(r.counted)}
-
-
-def percent(value: Decimal, decimals: int) -> str:
-    """0.6628 → `66,28 %`."""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value * 100, format=pattern, locale="fr_FR").replace("\u202f", NBSP) + f"{NBSP}%"
 
 
 def french_date(day: date) -> str:
